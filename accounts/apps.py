@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from . import roles, signals  # noqa: F401  (connects the personal-data receivers)
+
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")

@@ -1,0 +1,43 @@
+"""The portal's two permission groups and the permissions each one holds.
+
+The groups are created by a data migration. Their permissions are granted after every
+`migrate` (as Django creates permissions then), so a model added by a later app is covered
+without a hand-written step.
+"""
+
+from django.apps import apps as global_apps
+
+NNSS_STAFF = "NNSS staff"
+COORDINATORS = "Coordinators"
+
+# Apps whose every permission NNSS staff hold.
+PORTAL_APPS = ["accounts", "groups", "species", "volunteering", "toolkit"]
+
+
+def coordinator_permissions(apps=global_apps):
+    """Return the "app_label.codename" permissions each portal app grants to coordinators."""
+    codenames = []
+    for label in PORTAL_APPS:
+        config = apps.get_app_config(label)
+        codenames.extend(getattr(config, "coordinator_permissions", []))
+    return codenames
+
+
+def sync_role_permissions(apps=global_apps, **kwargs):
+    """Grant each role its permissions; safe to run any number of times."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    staff = Group.objects.filter(name=NNSS_STAFF).first()
+    if staff is not None:
+        staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
+
+    coordinators = Group.objects.filter(name=COORDINATORS).first()
+    if coordinators is not None:
+        wanted = [name.split(".", 1) for name in coordinator_permissions()]
+        for app_label, codename in wanted:
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                coordinators.permissions.add(permission)

@@ -1,0 +1,27 @@
+"""Build a believable demo site from the real data in data/. Safe to run twice: a re-run
+changes nothing. It refuses to run on a deployment (SECURE_SSL_REDIRECT on), because the
+demo logins and their password are published in the README.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and print the demo logins (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even where HTTPS is enforced.")
+
+    def handle(self, *args, force=False, **options):
+        if settings.SECURE_SSL_REDIRECT and not force:
+            raise CommandError("This looks like a deployment (SECURE_SSL_REDIRECT is on): demo logins "
+                               "have a published password. Use --force if you really mean it.")
+        with transaction.atomic():
+            logins = accounts_demo.load()
+        self.stdout.write("Demo logins (password for each: %s):" % logins[0][1])
+        for email, _password, what in logins:
+            self.stdout.write(f"  {email:40} {what}")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "LAG Portal administration"
+admin.site.site_title = "LAG Portal admin"
+admin.site.index_title = "Local Action Groups, species, volunteering and toolkit"
+admin.site.login = views.admin_login
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.roles import COORDINATORS, NNSS_STAFF
+
+from .factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Mail goes through the tasks framework: run tasks at once. Pages render without collectstatic.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def volunteer(db):
+    return UserFactory(email="vera@example.org", full_name="Vera Volunteer")
+
+
+@pytest.fixture
+def other_volunteer(db):
+    return UserFactory(email="oscar@example.org", full_name="Oscar Other")
+
+
+@pytest.fixture
+def coordinator(db):
+    user = UserFactory(email="callum@example.org", full_name="Callum Coordinator", is_staff=True)
+    user.groups.add(Group.objects.get(name=COORDINATORS))
+    return user
+
+
+@pytest.fixture
+def nnss_staff(db):
+    user = UserFactory(email="nia@example.org", full_name="Nia Staff", is_staff=True)
+    user.groups.add(Group.objects.get(name=NNSS_STAFF))
+    return user
