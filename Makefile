@@ -20,7 +20,7 @@ export REDIS_URL ?= $(REDIS_LOCAL)
 run: setup demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Serving LAG Portal on http://$(HOST):$(PORT)/  (mail is written to $(EMAIL_FILE_PATH))"
-	@$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn lagportal.wsgi --bind $(HOST):$(PORT) --workers 2 --no-control-socket \
 	    --access-logfile -

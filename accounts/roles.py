@@ -2,7 +2,7 @@
 
 The groups are created by a data migration. Their permissions are granted after every
 `migrate` (as Django creates permissions then), so a model added by a later app is covered
-without a hand-written step.
+without a hand-written step; a `flush` (which empties auth_group) gets them back the same way.
 """
 
 from django.apps import apps as global_apps
@@ -28,16 +28,12 @@ def sync_role_permissions(apps=global_apps, **kwargs):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
-    staff = Group.objects.filter(name=NNSS_STAFF).first()
-    if staff is not None:
-        staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
+    staff, _ = Group.objects.get_or_create(name=NNSS_STAFF)
+    staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
 
-    coordinators = Group.objects.filter(name=COORDINATORS).first()
-    if coordinators is not None:
-        wanted = [name.split(".", 1) for name in coordinator_permissions()]
-        for app_label, codename in wanted:
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                coordinators.permissions.add(permission)
+    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS)
+    for name in coordinator_permissions():
+        app_label, codename = name.split(".", 1)
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            coordinators.permissions.add(permission)

@@ -1,0 +1,83 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's own browser download is not reachable from our machines, so the tests always use
+/usr/bin/chromium (see STACK-NOTES, "Browser tests"). They fail, rather than skip, when it is
+missing: they are part of `make test`.
+"""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERIOUS_IMPACTS = {"serious", "critical"}
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `browser` (the hook sees the whole session's items)."""
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A Chromium page whose relative URLs go to the live server.
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+    here (SynchronousOnlyOperation): allow them for the test, and close this thread's database
+    connections before the test database is flushed.
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
+            "(`apt-get install chromium`, or run `make system-packages` as root).",
+            pytrace=False,
+        )
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                # bypass_csp: the portal's strict CSP would block the style axe injects.
+                context = browser.new_context(
+                    bypass_csp=True, accept_downloads=True, base_url=live_server.url
+                )
+                try:
+                    yield context.new_page()
+                finally:
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        connections.close_all()
+
+
+def assert_no_serious_axe_violations(page):
+    """Run axe-core on the page and fail listing every serious or critical violation."""
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS_IMPACTS]
+    if serious:
+        lines = [f"{len(serious)} serious or critical axe violation(s) on {page.url}:"]
+        for violation in serious:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.append(f"  {violation['helpUrl']}")
+            for node in violation["nodes"]:
+                lines.append(f"  * target {node['target']}: {node['html']}")
+                if node.get("failureSummary"):
+                    lines.append("    " + node["failureSummary"].replace("\n", "\n    "))
+        pytest.fail("\n".join(lines), pytrace=False)

@@ -1,0 +1,60 @@
+"""A volunteer's whole account life, in a real browser: sign up to deletion."""
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+EMAIL = "rowan.rivers@example.org"
+PASSWORD = "balsam-bashing-on-the-Eden"
+
+
+def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_their_account(
+    browser_page, mailoutbox
+):
+    page = browser_page
+
+    # Sign up.
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email", exact=True).fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+
+    # Confirm the address from the link in the verification email.
+    [message] = mailoutbox
+    assert message.to == [EMAIL]
+    link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", message.body).group(0)
+    page.goto(urlsplit(link).path)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+    # Sign in.
+    page.get_by_label("Email", exact=True).fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
+
+    # Download my data.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download my data").click()
+    download = download_info.value
+    assert re.fullmatch(r"lagportal-my-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
+    exported = json.loads(open(download.path(), encoding="utf-8").read())
+    assert EMAIL in json.dumps(exported)
+
+    # Delete my account.
+    page.get_by_role("link", name="Delete my account").click()
+    expect(page).to_have_url(re.compile(r"/accounts/delete/$"))
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_text("Your account and your personal data have been deleted.")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
+
+    assert not User.objects.filter(email=EMAIL).exists()
