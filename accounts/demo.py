@@ -48,3 +48,8 @@ def load():
         )
         logins.append((person["email"], DEMO_PASSWORD, person["what"]))
     return logins
+
+
+def demo_users(*handles):
+    """The demo users whose address starts with each handle, e.g. demo_users("volunteer")."""
+    return [User.objects.get(email=f"{handle}@demo.lagportal.localhost") for handle in handles]

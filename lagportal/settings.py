@@ -54,6 +54,9 @@ DEBUG = env_bool("DEBUG", False)
 # so a deployment that forgot SECRET_KEY cannot pass its checks.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-only-key-do-not-deploy"
 
+# The site's address as people reach it, for links in emails sent by the task worker.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.usersessions",
@@ -255,7 +259,6 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 16,
     "TILES": [("Map", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})] if MAP_TILES_URL else [],
     "RESET_VIEW": False,
-    "SRID": 4326,
 }
 
 # --- Security -------------------------------------------------------------------------------

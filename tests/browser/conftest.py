@@ -5,6 +5,7 @@ Playwright's own browser download is not reachable from our machines, so the tes
 missing: they are part of `make test`.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,8 @@ def browser_page(live_server, monkeypatch):
     """A Chromium page whose relative URLs go to the live server.
 
     Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
-    here (SynchronousOnlyOperation): allow them for the test, and close this thread's database
-    connections before the test database is flushed.
+    here (SynchronousOnlyOperation): allow them for the test, and close the connections they
+    opened before Playwright stops.
     """
     if not CHROMIUM.exists():
         pytest.fail(
@@ -47,8 +48,8 @@ def browser_page(live_server, monkeypatch):
             pytrace=False,
         )
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    try:
-        with sync_playwright() as playwright:
+    with sync_playwright() as playwright:
+        try:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
@@ -63,8 +64,19 @@ def browser_page(live_server, monkeypatch):
                     context.close()
             finally:
                 browser.close()
-    finally:
-        connections.close_all()
+        finally:
+            # Inside the Playwright block: connections opened while its event loop runs are not
+            # visible once it has stopped, and one left open keeps the test database from being
+            # dropped ("database is being accessed by other users").
+            connections.close_all()
+
+
+def field(page, label):
+    """The form field with exactly this label, ignoring crispy-forms' required-field asterisk.
+
+    Playwright matches a regular expression against the label's raw text, whitespace included.
+    """
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def assert_no_serious_axe_violations(page):

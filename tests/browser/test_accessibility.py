@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_no_serious_axe_violations
+from .conftest import assert_no_serious_axe_violations, field
 
 PAGES = [
     pytest.param("/", False, id="home"),
@@ -21,8 +21,8 @@ PAGES = [
 
 def sign_in(page, email, password):
     page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    field(page, "Email").fill(email)
+    field(page, "Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
 

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 
+from .conftest import field
+
 EMAIL = "rowan.rivers@example.org"
 PASSWORD = "balsam-bashing-on-the-Eden"
 
@@ -19,9 +21,9 @@ def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_
 
     # Sign up.
     page.goto("/accounts/signup/")
-    page.get_by_label("Email", exact=True).fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
+    field(page, "Email").fill(EMAIL)
+    field(page, "Password").fill(PASSWORD)
+    field(page, "Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
@@ -34,8 +36,8 @@ def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
     # Sign in.
-    page.get_by_label("Email", exact=True).fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    field(page, "Email").fill(EMAIL)
+    field(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile(r"/accounts/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
@@ -51,7 +53,7 @@ def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_
     # Delete my account.
     page.get_by_role("link", name="Delete my account").click()
     expect(page).to_have_url(re.compile(r"/accounts/delete/$"))
-    page.get_by_label("Your password").fill(PASSWORD)
+    field(page, "Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_text("Your account and your personal data have been deleted.")).to_be_visible()

@@ -8,6 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from groups import demo as groups_demo
+from groups import importers
+from groups.models import Outcode
 
 
 class Command(BaseCommand):
@@ -22,6 +25,10 @@ class Command(BaseCommand):
                                "have a published password. Use --force if you really mean it.")
         with transaction.atomic():
             logins = accounts_demo.load()
+            if not Outcode.objects.exists():
+                importers.load_outcodes()
+            groups = groups_demo.load_groups()
+            groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
         self.stdout.write("Demo logins (password for each: %s):" % logins[0][1])
         for email, _password, what in logins:
             self.stdout.write(f"  {email:40} {what}")

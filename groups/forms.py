@@ -1,0 +1,47 @@
+from django import forms
+
+from . import finder
+from .models import Country, Habitat
+from .services import CONTACT_CONSENT_TEXT
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label="Search groups", required=False, max_length=100)
+    country = forms.ChoiceField(label="Country", required=False, choices=[("", "All countries"), *Country.choices])
+    habitat = forms.ChoiceField(label="Habitat", required=False, choices=[("", "All habitats"), *Habitat.choices])
+
+
+class FinderForm(forms.Form):
+    """A postcode, or a latitude and longitude (from a click on the map or the browser's location)."""
+
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="A full postcode such as CA1 1AA, or just the first part, such as CA1.",
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "autocapitalize": "characters"}),
+    )
+    lat = forms.CharField(required=False)
+    lon = forms.CharField(required=False)
+
+    def is_empty(self):
+        return not any(self.data.get(name) for name in ("postcode", "lat", "lon"))
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            if cleaned.get("postcode") or not (cleaned.get("lat") or cleaned.get("lon")):
+                cleaned["place"] = finder.place_from_postcode(cleaned.get("postcode"))
+            else:
+                cleaned["place"] = finder.place_from_coordinates(cleaned.get("lat"), cleaned.get("lon"))
+        except finder.PlaceError as error:
+            self.add_error("postcode", str(error))
+        return cleaned
+
+
+class JoinForm(forms.Form):
+    contact_consent = forms.BooleanField(
+        label=CONTACT_CONSENT_TEXT,
+        required=False,
+        help_text="Optional. Without it the coordinators only see that you are a member.",
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("map/", views.coverage_map, name="map"),
+    path("find/", views.find_group, name="finder"),
+    path("mine/", views.my_groups, name="my_groups"),
+    path("coverage.geojson", views.coverage_geojson, name="coverage_geojson"),
+    path("great-britain.geojson", views.land_geojson, name="land_geojson"),
+    path("<slug:slug>/", views.group_detail, name="group_detail"),
+    path("<slug:slug>/coverage.geojson", views.group_coverage_geojson, name="group_coverage_geojson"),
+    path("<slug:slug>/join/", views.join_group, name="join"),
+    path("<slug:slug>/leave/", views.leave_group, name="leave"),
+]

@@ -1,0 +1,231 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import condition, require_GET, require_POST
+
+from . import finder, services
+from .forms import DirectoryFilterForm, FinderForm, JoinForm
+from .models import CoverageSnapshot, LandArea, LocalActionGroup, Membership
+
+GROUPS_PER_PAGE = 20
+GEOJSON_PRECISION = 4  # decimal places: about 10 m, finer than the map copy (simplified at about 500 m)
+
+
+def _public_groups():
+    return LocalActionGroup.objects.active().without_geometry()
+
+
+def _map_settings():
+    return {"map_tiles_url": settings.MAP_TILES_URL, "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    groups = _public_groups()
+    if form.is_valid():
+        groups = (
+            groups.in_country(form.cleaned_data["country"])
+            .with_habitat(form.cleaned_data["habitat"])
+            .search(form.cleaned_data["q"])
+        )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "groups/group_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "has_illustrative": LocalActionGroup.objects.filter(is_illustrative=True).exists(),
+        },
+    )
+
+
+def group_detail(request, slug):
+    group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
+    return render(request, "groups/group_detail.html", {"group": group, **_map_settings()})
+
+
+def coverage_map(request):
+    return render(
+        request,
+        "groups/coverage_map.html",
+        {
+            "groups": _public_groups().only("name", "slug", "summary"),
+            "snapshot": CoverageSnapshot.objects.first(),
+            "finder_form": FinderForm(),
+            "has_illustrative": LocalActionGroup.objects.filter(is_illustrative=True).exists(),
+            **_map_settings(),
+        },
+    )
+
+
+def _coverage_version(request):
+    """How many active groups there are and when one last changed: one small query, made once
+    per request, decides whether the document must be built at all."""
+    if not hasattr(request, "_coverage_version"):
+        request._coverage_version = LocalActionGroup.objects.active().aggregate(
+            count=Count("pk"), changed=Max("updated_at")
+        )
+    return request._coverage_version
+
+
+def _coverage_etag(request, **kwargs):
+    state = _coverage_version(request)
+    changed = state["changed"].timestamp() if state["changed"] else 0
+    return f'"coverage-{state["count"]}-{changed:.6f}"'
+
+
+def _coverage_last_modified(request, **kwargs):
+    return _coverage_version(request)["changed"]
+
+
+@require_GET
+@gzip_page
+@condition(etag_func=_coverage_etag, last_modified_func=_coverage_last_modified)
+def coverage_geojson(request):
+    """Every active group's simplified coverage as one GeoJSON FeatureCollection."""
+    rows = (
+        LocalActionGroup.objects.active()
+        .annotate(geojson=AsGeoJSON("coverage_map", precision=GEOJSON_PRECISION))
+        .values_list("name", "slug", "summary", "geojson")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name, "url": reverse("groups:group_detail", args=[slug]), "summary": summary},
+            "geometry": json.loads(geojson),
+        }
+        for name, slug, summary, geojson in rows
+        if geojson
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _group_etag(request, slug):
+    changed = LocalActionGroup.objects.active().filter(slug=slug).values_list("updated_at", flat=True).first()
+    return f'"group-{slug}-{changed.timestamp():.6f}"' if changed else None
+
+
+@require_GET
+@gzip_page
+@condition(etag_func=_group_etag)
+def group_coverage_geojson(request, slug):
+    """One group's simplified coverage, for the small map on its page."""
+    row = get_object_or_404(
+        LocalActionGroup.objects.active()
+        .annotate(geojson=AsGeoJSON("coverage_map", precision=GEOJSON_PRECISION))
+        .values("name", "geojson"),
+        slug=slug,
+    )
+    feature = {"type": "Feature", "properties": {"name": row["name"]}, "geometry": json.loads(row["geojson"])}
+    response = HttpResponse(json.dumps(feature, separators=(",", ":")), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _land_etag(request):
+    land = LandArea.objects.filter(name=LandArea.GREAT_BRITAIN).values_list("pk", "area_km2").first()
+    return f'"land-{land[0]}-{land[1]:.3f}"' if land else None
+
+
+@require_GET
+@gzip_page
+@condition(etag_func=_land_etag)
+def land_geojson(request):
+    """Great Britain's outline, light enough to draw under the groups when there are no map tiles:
+    islands under about 30 km² are left out and the coast is simplified to about a kilometre."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Collect(part.geom), 0.01), 3)
+            FROM groups_landarea, ST_Dump(boundary) AS part
+            WHERE name = %s AND ST_Area(part.geom) > 0.003
+            """,
+            [LandArea.GREAT_BRITAIN],
+        )
+        geometry = cursor.fetchone()[0]
+    if geometry is None:
+        raise Http404("Boundaries are not loaded.")
+    body = json.dumps({"type": "Feature", "properties": {"name": LandArea.GREAT_BRITAIN}, "geometry": json.loads(geometry)})
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def find_group(request):
+    form = FinderForm(request.GET or None)
+    finding = None
+    if not form.is_empty() and form.is_valid():
+        finding = finder.find_groups(form.cleaned_data["place"])
+    return render(
+        request,
+        "groups/finder.html",
+        {"form": form, "finding": finding, "start_a_group_url": _start_a_group_url(), **_map_settings()},
+    )
+
+
+def _start_a_group_url():
+    """The toolkit's "Start a Local Action Group" guide, once the toolkit has it."""
+    try:
+        return reverse("toolkit:start_a_group")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def join_group(request, slug):
+    group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.join_group(
+                group, request.user, contact_consent=form.cleaned_data["contact_consent"]
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            if membership.status == Membership.Status.ACTIVE:
+                messages.success(request, f"You are now a member of {group.name}.")
+            else:
+                messages.success(request, f"Your request to join {group.name} has been sent to its coordinators.")
+            return redirect(group)
+    return render(request, "groups/group_join.html", {"group": group, "form": form})
+
+
+@login_required
+@require_POST
+def leave_group(request, slug):
+    membership = get_object_or_404(
+        Membership.objects.current().select_related("group"), group__slug=slug, user=request.user
+    )
+    services.leave_group(membership)
+    messages.success(request, f"You have left {membership.group.name}.")
+    return redirect("groups:my_groups")
+
+
+@login_required
+def my_groups(request):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .current()
+        .select_related("group")
+        .defer("group__coverage", "group__coverage_bng", "group__coverage_map")
+        .prefetch_related("roles")
+    )
+    return render(request, "groups/my_groups.html", {"memberships": memberships})
