@@ -16,7 +16,7 @@ from .forms import DeleteAccountForm, ProfileForm
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile has been saved.")
@@ -40,7 +40,7 @@ def export_data(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         # The same limit as allauth's re-authentication: guessing the password here is slow.
         if not ratelimit.consume(request, action="reauthenticate", user=request.user):

@@ -69,8 +69,8 @@ class LocalActionGroupQuerySet(models.QuerySet):
         )
         query = SearchQuery(text, config="english", search_type="websearch")
         return (
-            self.annotate(search_rank=SearchRank(vector, query))
-            .filter(Q(search_rank__gt=0) | Q(name__icontains=text))
+            self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+            .filter(Q(search_document=query) | Q(name__icontains=text))
             .order_by("-search_rank", "name")
         )
 
@@ -312,7 +312,8 @@ class DistrictQuerySet(models.QuerySet):
         """These districts' union as one MultiPolygon, with the slivers between them filled.
 
         The boundaries are quantised, so neighbours leave thousands of thin gaps: keeping only
-        each part's exterior ring fills them (a union of districts has no real holes).
+        each part's exterior ring fills them (a union of districts has no real holes), and the
+        second union merges an island that sat in a filled gap into the land around it.
         `simplify` (degrees) simplifies each district first, which makes a large union quicker.
         """
         sql, params = self.values("boundary").query.sql_with_params()
@@ -320,7 +321,7 @@ class DistrictQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                SELECT ST_AsEWKB(ST_Multi(ST_Collect(ST_MakePolygon(ST_ExteriorRing(part.geom)))))
+                SELECT ST_AsEWKB(ST_Multi(ST_Union(ST_MakePolygon(ST_ExteriorRing(part.geom)))))
                 FROM (SELECT (ST_Dump(ST_Union({boundary}))).geom FROM ({sql}) AS d) AS part
                 """,
                 ([simplify] if simplify else []) + list(params),

@@ -191,7 +191,7 @@ def _start_a_group_url():
 @login_required
 def join_group(request, slug):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.join_group(

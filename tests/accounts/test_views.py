@@ -104,9 +104,10 @@ def test_wrong_password_deletes_nothing(client, volunteer):
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
-def test_an_empty_password_deletes_nothing(client, volunteer):
+@pytest.mark.parametrize("data", [{"password": ""}, {}])
+def test_an_empty_password_deletes_nothing(client, volunteer, data):
     client.force_login(volunteer)
-    response = client.post(reverse("accounts:delete_account"), {"password": ""})
+    response = client.post(reverse("accounts:delete_account"), data)
     assert "This field is required." in response.content.decode()
     assert User.objects.filter(pk=volunteer.pk).exists()
 
