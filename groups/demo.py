@@ -8,8 +8,8 @@ from django.utils.text import slugify
 
 from accounts.models import User
 
-from . import importers
-from .models import Country, District, JoiningMethod, LocalActionGroup, Membership, MembershipRole, Role
+from . import importers, services
+from .models import CoverageSnapshot, Country, District, JoiningMethod, LocalActionGroup, Membership, MembershipRole, Role
 
 DEMO_FILE = importers.DATA_DIR / "demo_lags.csv"
 
@@ -145,3 +145,10 @@ def load_members(groups, coordinator, volunteer):
             user.set_unusable_password()
             user.save(update_fields=["password"])
         _member(user, group, roles=roles)
+
+
+def measure_coverage_if_stale():
+    """Measure national coverage unless a measurement is newer than the last change to a group."""
+    last_change = LocalActionGroup.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    if last_change and not CoverageSnapshot.objects.filter(measured_at__gte=last_change).exists():
+        services.measure_national_coverage()
