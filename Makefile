@@ -70,7 +70,7 @@ $(VENV)/.installed: pyproject.toml
 database: venv
 	$(BIN)/python manage.py prepare_database
 
-bench: setup
+bench: setup demo
 	$(BIN)/python -m tests.bench.run
 
 clean:

@@ -11,6 +11,7 @@ admin.site.login = views.admin_login
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("groups/", include("groups.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -13,6 +13,12 @@ def home(request):
     return render(request, "home.html")
 
 
+def robots_txt(request):
+    """Crawlers may index the public pages, not accounts or the admin. (Also the benchmarks' bare view.)"""
+    lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /api/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
 @never_cache
 def healthz(request):
     """200 when the database answers, 503 when it does not (for a load balancer)."""

@@ -137,3 +137,10 @@ def test_no_page_carries_an_inline_script_without_the_nonce(client):
         page = client.get(url).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag or "nonce=" in tag, f"inline script on {url}: {tag}"
+
+
+def test_robots_txt_keeps_crawlers_out_of_accounts_and_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert "Disallow: /accounts/" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()

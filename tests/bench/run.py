@@ -1,0 +1,105 @@
+"""Benchmarks: throughput of the portal's pages against a bare view, measured side by side.
+
+Run with `make bench` (after `make run` has loaded the demo data once). It serves the site with
+gunicorn (2 sync workers, as `make run` does) on a spare port, drives each URL with wrk from a
+second process for DURATION seconds, three times, and prints the median requests per second,
+the median p99 latency and the ratio to the bare view (`/robots.txt`: no template, no query).
+Absolute numbers depend on the machine; the ratios are what to compare between runs.
+"""
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+CASES = [
+    ("bare view (robots.txt)", "/robots.txt", {}),
+    ("health check (1 query)", "/healthz", {}),
+    ("home page", "/", {}),
+    ("directory", "/groups/", {}),
+    ("directory, search + filter", "/groups/?q=balsam&habitat=freshwater", {}),
+    ("group page", "/groups/tweed-invasives-project/", {}),
+    ("finder page, postcode", "/groups/find/?postcode=CA1+1AA", {}),
+    ("finder API, postcode", "/api/groups/find?postcode=CA1+1AA", {}),
+    ("finder API, point", "/api/groups/find?lat=54.5&lon=-2.5", {}),
+    ("coverage GeoJSON, gzip", "/groups/coverage.geojson", {"Accept-Encoding": "gzip"}),
+    ("coverage GeoJSON, revalidation (304)", "/groups/coverage.geojson", {"If-None-Match": None}),
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(base, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def etag_of(url):
+    with urllib.request.urlopen(url) as response:
+        return response.headers["ETag"]
+
+
+def wrk(url, headers):
+    args = ["wrk", "-t2", "-c16", f"-d{DURATION}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    output = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rps, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
+
+
+def main():
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "lagportal.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_until_up(base)
+        results = []
+        for label, path, headers in CASES:
+            headers = dict(headers)
+            if "If-None-Match" in headers:
+                headers["If-None-Match"] = etag_of(base + path)
+            rounds = [wrk(base + path, headers) for _ in range(ROUNDS)]
+            rps = statistics.median(r[0] for r in rounds)
+            p99 = statistics.median(r[1] for r in rounds)
+            errors = sum(r[2] for r in rounds)
+            results.append((label, path, rps, p99, errors))
+            print(f"{label:40} {rps:9.0f} req/s  p99 {p99:7.1f} ms" + (f"  {errors} errors" if errors else ""), flush=True)
+        bare = results[0][2]
+        print(f"\n| page | URL | req/s | p99 (ms) | ratio to bare view |\n| --- | --- | ---: | ---: | ---: |")
+        for label, path, rps, p99, errors in results:
+            print(f"| {label} | `{path}` | {rps:,.0f} | {p99:.1f} | {rps / bare:.2f} |")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
