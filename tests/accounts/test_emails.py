@@ -81,3 +81,32 @@ def test_each_app_adds_its_own_section_to_the_export(volunteer):
 
     assert data["volunteering_hours"] == [{"user": volunteer.email, "hours": 3}]
     assert data["account"]["email"] == volunteer.email
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "account/email/email_confirmation_signup",
+        "account/email/email_confirmation",
+        "account/email/password_reset_key",
+        "account/email/unknown_account",
+        "account/email/account_already_exists",
+        "account/email/password_changed",
+        "account/email/password_set",
+        "account/email/email_changed",
+        "account/email/email_confirm",
+        "account/email/email_deleted",
+        "accounts/emails/account_deleted",
+        "groups/emails/join_confirmation",
+        "groups/emails/new_member",
+    ],
+)
+def test_every_email_has_a_subject_a_plain_text_body_and_an_html_body(prefix):
+    from django.template.loader import get_template
+
+    allauth = prefix.startswith("account/")
+    names = [f"{prefix}_subject.txt"] + (
+        [f"{prefix}_message.txt", f"{prefix}_message.html"] if allauth else [f"{prefix}.txt", f"{prefix}.html"]
+    )
+    for name in names:
+        get_template(name)
