@@ -18,7 +18,6 @@ export REDIS_URL ?= $(REDIS_LOCAL)
 .PHONY: run test setup system-packages database venv demo bench clean
 
 run: setup demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Serving LAG Portal on http://$(HOST):$(PORT)/  (mail is written to $(EMAIL_FILE_PATH))"
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -30,6 +29,7 @@ test: setup
 
 setup: system-packages venv database
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
 
 demo: setup
 	$(BIN)/python manage.py load_demo
