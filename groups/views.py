@@ -26,7 +26,13 @@ def _public_groups():
 
 
 def _map_settings():
-    return {"map_tiles_url": settings.MAP_TILES_URL, "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION}
+    """What every map needs: tiles if configured, and Great Britain's outline once it is loaded."""
+    has_land = LandArea.objects.filter(name=LandArea.GREAT_BRITAIN).exists()
+    return {
+        "map_tiles_url": settings.MAP_TILES_URL,
+        "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "land_url": reverse("groups:land_geojson") if has_land else "",
+    }
 
 
 def directory(request):
