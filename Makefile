@@ -25,6 +25,7 @@ run: setup demo
 	    --access-logfile -
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: system-packages venv database

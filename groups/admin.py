@@ -15,7 +15,10 @@ class LocalActionGroupAdmin(LeafletGeoAdmin):
     readonly_fields = ["area_km2", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "is_active", "is_illustrative"]}),
-        ("Where and what", {"fields": ["country", "habitats", "works_in_protected_sites", "coverage", "area_km2"]}),
+        (
+            "Where and what",
+            {"fields": ["country", "habitats", "works_in_protected_sites", "coverage", "area_km2"]},
+        ),
         ("Joining and contact", {"fields": ["joining_method", "website", "contact_name", "contact_email"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
@@ -52,8 +55,10 @@ class MembershipAdmin(admin.ModelAdmin):
     inlines = [MembershipRoleInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer(
-            "group__coverage", "group__coverage_bng", "group__coverage_map"
+        return (
+            super()
+            .get_queryset(request)
+            .defer("group__coverage", "group__coverage_bng", "group__coverage_map")
         )
 
 

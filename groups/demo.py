@@ -9,7 +9,16 @@ from django.utils.text import slugify
 from accounts.models import User
 
 from . import importers, services
-from .models import CoverageSnapshot, Country, District, JoiningMethod, LocalActionGroup, Membership, MembershipRole, Role
+from .models import (
+    Country,
+    CoverageSnapshot,
+    District,
+    JoiningMethod,
+    LocalActionGroup,
+    Membership,
+    MembershipRole,
+    Role,
+)
 
 DEMO_FILE = importers.DATA_DIR / "demo_lags.csv"
 
@@ -47,7 +56,9 @@ def _summary(habitats, districts):
     else:
         places = f"{', '.join(districts[:2])} and {len(districts) - 2} more districts"
     kinds = " and ".join(habitats)
-    return f"Volunteers and partners tackling invasive non-native species in {kinds} habitats across {places}."
+    return (
+        f"Volunteers and partners tackling invasive non-native species in {kinds} habitats across {places}."
+    )
 
 
 def _description(name, habitats, districts, protected_sites):
@@ -65,7 +76,10 @@ def _description(name, habitats, districts, protected_sites):
         ", ".join(districts) + ".",
     ]
     if protected_sites:
-        lines += ["", "Some of our work is in protected sites, always with the consent of the site's managers."]
+        lines += [
+            "",
+            "Some of our work is in protected sites, always with the consent of the site's managers.",
+        ]
     lines += ["", "*Demo data: this description and the group's area are illustrative.*"]
     return "\n".join(lines)
 
@@ -149,6 +163,8 @@ def load_members(groups, coordinator, volunteer):
 
 def measure_coverage_if_stale():
     """Measure national coverage unless a measurement is newer than the last change to a group."""
-    last_change = LocalActionGroup.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    last_change = (
+        LocalActionGroup.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    )
     if last_change and not CoverageSnapshot.objects.filter(measured_at__gte=last_change).exists():
         services.measure_national_coverage()

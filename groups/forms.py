@@ -7,8 +7,12 @@ from .services import CONTACT_CONSENT_TEXT
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Search groups", required=False, max_length=100)
-    country = forms.ChoiceField(label="Country", required=False, choices=[("", "All countries"), *Country.choices])
-    habitat = forms.ChoiceField(label="Habitat", required=False, choices=[("", "All habitats"), *Habitat.choices])
+    country = forms.ChoiceField(
+        label="Country", required=False, choices=[("", "All countries"), *Country.choices]
+    )
+    habitat = forms.ChoiceField(
+        label="Habitat", required=False, choices=[("", "All habitats"), *Habitat.choices]
+    )
 
 
 class FinderForm(forms.Form):

@@ -4,7 +4,23 @@ import markdown
 import nh3
 from django.utils.safestring import mark_safe
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 

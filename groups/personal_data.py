@@ -11,10 +11,20 @@ from .models import Membership
 @receiver(collect_personal_data, sender=User, dispatch_uid="groups.collect_memberships")
 def collect_memberships(sender, user, **kwargs):
     memberships = (
-        Membership.objects.filter(user=user).select_related("group").only(
-            "status", "requested_at", "joined_at", "left_at", "contact_consent", "contact_consent_text",
-            "contact_consent_at", "group__name", "group__slug",
-        ).prefetch_related("roles")
+        Membership.objects.filter(user=user)
+        .select_related("group")
+        .only(
+            "status",
+            "requested_at",
+            "joined_at",
+            "left_at",
+            "contact_consent",
+            "contact_consent_text",
+            "contact_consent_at",
+            "group__name",
+            "group__slug",
+        )
+        .prefetch_related("roles")
     )
     return {
         "group_memberships": [

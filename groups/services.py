@@ -76,7 +76,8 @@ def measure_national_coverage():
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT count(*), COALESCE(ST_Area(ST_Intersection(ST_Union(g.coverage_map), gb.boundary)::geography), 0) / 1e6
+            SELECT count(*), COALESCE(
+                ST_Area(ST_Intersection(ST_Union(g.coverage_map), gb.boundary)::geography), 0) / 1e6
             FROM groups_localactiongroup g, groups_landarea gb
             WHERE g.is_active AND gb.id = %s
             GROUP BY gb.boundary

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
 from django.db import connection
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -111,7 +111,11 @@ def coverage_geojson(request):
     features = [
         {
             "type": "Feature",
-            "properties": {"name": name, "url": reverse("groups:group_detail", args=[slug]), "summary": summary},
+            "properties": {
+                "name": name,
+                "url": reverse("groups:group_detail", args=[slug]),
+                "summary": summary,
+            },
             "geometry": json.loads(geojson),
         }
         for name, slug, summary, geojson in rows
@@ -168,7 +172,9 @@ def land_geojson(request):
         geometry = cursor.fetchone()[0]
     if geometry is None:
         raise Http404("Boundaries are not loaded.")
-    body = json.dumps({"type": "Feature", "properties": {"name": LandArea.GREAT_BRITAIN}, "geometry": json.loads(geometry)})
+    body = json.dumps(
+        {"type": "Feature", "properties": {"name": LandArea.GREAT_BRITAIN}, "geometry": json.loads(geometry)}
+    )
     response = HttpResponse(body, content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response
@@ -209,7 +215,9 @@ def join_group(request, slug):
             if membership.status == Membership.Status.ACTIVE:
                 messages.success(request, f"You are now a member of {group.name}.")
             else:
-                messages.success(request, f"Your request to join {group.name} has been sent to its coordinators.")
+                messages.success(
+                    request, f"Your request to join {group.name} has been sent to its coordinators."
+                )
             return redirect(group)
     return render(request, "groups/group_join.html", {"group": group, "form": form})
 

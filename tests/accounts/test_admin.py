@@ -7,7 +7,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_nnss_staff_can_list_search_and_open_accounts(client, nnss_staff, volunteer, django_assert_max_num_queries):
+def test_nnss_staff_can_list_search_and_open_accounts(
+    client, nnss_staff, volunteer, django_assert_max_num_queries
+):
     client.force_login(nnss_staff)
     response = client.get(reverse("admin:accounts_user_changelist"), {"q": "vera"})
     assert response.status_code == 200
@@ -15,7 +17,9 @@ def test_nnss_staff_can_list_search_and_open_accounts(client, nnss_staff, volunt
     assert client.get(reverse("admin:accounts_user_change", args=[volunteer.pk])).status_code == 200
 
 
-def test_the_account_list_costs_the_same_queries_for_many_accounts(client, nnss_staff, django_assert_max_num_queries):
+def test_the_account_list_costs_the_same_queries_for_many_accounts(
+    client, nnss_staff, django_assert_max_num_queries
+):
     from tests.factories import UserFactory
 
     client.force_login(nnss_staff)

@@ -106,7 +106,9 @@ def test_every_email_has_a_subject_a_plain_text_body_and_an_html_body(prefix):
 
     allauth = prefix.startswith("account/")
     names = [f"{prefix}_subject.txt"] + (
-        [f"{prefix}_message.txt", f"{prefix}_message.html"] if allauth else [f"{prefix}.txt", f"{prefix}.html"]
+        [f"{prefix}_message.txt", f"{prefix}_message.html"]
+        if allauth
+        else [f"{prefix}.txt", f"{prefix}.html"]
     )
     for name in names:
         get_template(name)

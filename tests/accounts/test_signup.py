@@ -44,7 +44,9 @@ def test_sign_up_sends_a_verification_email_with_text_and_html_bodies(
     assert "Confirm my email address" in html
 
 
-def test_email_is_stored_in_lower_case_and_matched_whatever_the_case(client, django_capture_on_commit_callbacks):
+def test_email_is_stored_in_lower_case_and_matched_whatever_the_case(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, email="Mixed.Case@Example.ORG")
     assert User.objects.filter(email="mixed.case@example.org").exists()
@@ -107,7 +109,9 @@ def test_unverified_account_cannot_sign_in_until_the_link_is_followed(
     assert response.status_code == 302
     assert EmailAddress.objects.get(email="new.volunteer@example.org").verified
 
-    response = client.post(reverse("account_login"), {"login": "new.volunteer@example.org", "password": STRONG})
+    response = client.post(
+        reverse("account_login"), {"login": "new.volunteer@example.org", "password": STRONG}
+    )
     assert response["Location"] == reverse("accounts:profile")
     assert client.get(reverse("accounts:profile")).status_code == 200
 
@@ -157,7 +161,9 @@ def test_sign_in_is_rate_limited_after_repeated_failures(client, volunteer, pass
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_sends_a_link_to_a_known_address(client, volunteer, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_sends_a_link_to_a_known_address(
+    client, volunteer, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": volunteer.email})
     assert response.status_code == 302

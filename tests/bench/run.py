@@ -75,9 +75,19 @@ def main():
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "ERROR"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "lagportal.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "lagportal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_until_up(base)
@@ -91,10 +101,13 @@ def main():
             p99 = statistics.median(r[1] for r in rounds)
             errors = sum(r[2] for r in rounds)
             results.append((label, path, rps, p99, errors))
-            print(f"{label:40} {rps:9.0f} req/s  p99 {p99:7.1f} ms" + (f"  {errors} errors" if errors else ""), flush=True)
+            print(
+                f"{label:40} {rps:9.0f} req/s  p99 {p99:7.1f} ms" + (f"  {errors} errors" if errors else ""),
+                flush=True,
+            )
         bare = results[0][2]
-        print(f"\n| page | URL | req/s | p99 (ms) | ratio to bare view |\n| --- | --- | ---: | ---: | ---: |")
-        for label, path, rps, p99, errors in results:
+        print("\n| page | URL | req/s | p99 (ms) | ratio to bare view |\n| --- | --- | ---: | ---: | ---: |")
+        for label, path, rps, p99, _errors in results:
             print(f"| {label} | `{path}` | {rps:,.0f} | {p99:.1f} | {rps / bare:.2f} |")
     finally:
         server.terminate()

@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from groups.models import Membership
-from ..groups.factories import CARLISLE, NORWICH, GroupFactory, square
 
+from ..groups.factories import CARLISLE, NORWICH, GroupFactory, square
 from .conftest import field
 
 COVERAGE_MAP = "#coverage-map"

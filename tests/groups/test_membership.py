@@ -21,7 +21,9 @@ def open_group(db):
 
 @pytest.fixture
 def on_request_group(db):
-    return GroupFactory(name="Tweed Invasives", joining_method="on_request", contact_email="tweed@example.org")
+    return GroupFactory(
+        name="Tweed Invasives", joining_method="on_request", contact_email="tweed@example.org"
+    )
 
 
 def join(client, group, consent=True):
@@ -68,7 +70,9 @@ def test_asking_to_join_an_on_request_group_waits_for_approval(
     assert "did not agree to be contacted" in mailoutbox[1].body
 
 
-def test_joining_twice_is_harmless(client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks):
+def test_joining_twice_is_harmless(
+    client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(volunteer)
     with django_capture_on_commit_callbacks(execute=True):
         join(client, on_request_group)
@@ -76,7 +80,10 @@ def test_joining_twice_is_harmless(client, volunteer, on_request_group, mailoutb
 
     assert Membership.objects.filter(user=volunteer, group=on_request_group).count() == 1
     assert len(mailoutbox) == 2  # only the first request was announced
-    assert "You have already asked to join" in client.get(reverse("groups:join", args=[on_request_group.slug])).content.decode()
+    assert (
+        "You have already asked to join"
+        in client.get(reverse("groups:join", args=[on_request_group.slug])).content.decode()
+    )
     assert response.status_code == 200
 
 
@@ -119,7 +126,9 @@ def test_anonymous_visitors_sign_in_first_then_come_back_to_join(client, open_gr
     url = reverse("groups:join", args=[open_group.slug])
     response = client.get(url)
     assert response["Location"] == f"{reverse('account_login')}?next={url}"
-    assert client.post(reverse("groups:leave", args=[open_group.slug]))["Location"].startswith(reverse("account_login"))
+    assert client.post(reverse("groups:leave", args=[open_group.slug]))["Location"].startswith(
+        reverse("account_login")
+    )
     assert client.get(reverse("groups:my_groups"))["Location"].startswith(reverse("account_login"))
 
 
@@ -132,7 +141,9 @@ def test_an_inactive_group_cannot_be_joined(client, volunteer):
     assert not Membership.objects.exists()
 
 
-def test_my_groups_shows_my_memberships_and_roles_only(client, volunteer, other_volunteer, open_group, on_request_group):
+def test_my_groups_shows_my_memberships_and_roles_only(
+    client, volunteer, other_volunteer, open_group, on_request_group
+):
     mine = MembershipFactory(user=volunteer, group=open_group)
     MembershipRole.objects.create(membership=mine, role=Role.CHAIR)
     MembershipFactory(user=other_volunteer, group=on_request_group)
@@ -152,7 +163,9 @@ def test_the_group_page_shows_my_membership(client, volunteer, open_group):
 
 
 @pytest.mark.parametrize("rows", [1, 10])
-def test_my_groups_costs_the_same_queries_however_many_groups(client, volunteer, rows, django_assert_max_num_queries):
+def test_my_groups_costs_the_same_queries_however_many_groups(
+    client, volunteer, rows, django_assert_max_num_queries
+):
     for membership in MembershipFactory.create_batch(rows, user=volunteer):
         MembershipRole.objects.create(membership=membership, role=Role.NOTE_TAKER)
     client.force_login(volunteer)
@@ -160,7 +173,9 @@ def test_my_groups_costs_the_same_queries_however_many_groups(client, volunteer,
         client.get(reverse("groups:my_groups"))
 
 
-def test_export_my_data_includes_memberships_with_consent(client, volunteer, open_group, django_capture_on_commit_callbacks):
+def test_export_my_data_includes_memberships_with_consent(
+    client, volunteer, open_group, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.join_group(open_group, volunteer, contact_consent=True)
     client.force_login(volunteer)
@@ -172,7 +187,9 @@ def test_export_my_data_includes_memberships_with_consent(client, volunteer, ope
     assert membership["consent_wording"] == services.CONTACT_CONSENT_TEXT
 
 
-def test_deleting_my_account_removes_my_memberships(volunteer, other_volunteer, open_group, django_capture_on_commit_callbacks):
+def test_deleting_my_account_removes_my_memberships(
+    volunteer, other_volunteer, open_group, django_capture_on_commit_callbacks
+):
     MembershipFactory(user=volunteer, group=open_group)
     MembershipFactory(user=other_volunteer, group=open_group)
     with django_capture_on_commit_callbacks(execute=True):

@@ -80,8 +80,18 @@ def test_inactive_groups_are_left_out_of_active():
 
 
 def test_filters_by_country_and_habitat_and_search_by_words():
-    tweed = GroupFactory(name="Tweed Invasives", country="scotland", habitats=["freshwater"], summary="Giant hogweed on the Tweed.")
-    wight = GroupFactory(name="Wight Marine", country="england", habitats=["marine", "terrestrial"], summary="Slipway biosecurity.")
+    tweed = GroupFactory(
+        name="Tweed Invasives",
+        country="scotland",
+        habitats=["freshwater"],
+        summary="Giant hogweed on the Tweed.",
+    )
+    wight = GroupFactory(
+        name="Wight Marine",
+        country="england",
+        habitats=["marine", "terrestrial"],
+        summary="Slipway biosecurity.",
+    )
 
     groups = LocalActionGroup.objects
     assert list(groups.in_country("scotland")) == [tweed]

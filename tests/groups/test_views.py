@@ -28,9 +28,13 @@ def test_the_directory_lists_active_groups_with_links(client):
 
 
 def test_the_directory_filters_by_country_habitat_and_words(client):
-    GroupFactory(name="Tweed Invasives", country="scotland", habitats=["freshwater"], summary="Hogweed on the Tweed.")
+    GroupFactory(
+        name="Tweed Invasives", country="scotland", habitats=["freshwater"], summary="Hogweed on the Tweed."
+    )
     GroupFactory(name="Solent Marine Group", country="england", habitats=["marine"])
-    page = client.get(reverse("groups:directory"), {"country": "scotland", "habitat": "freshwater", "q": "hogweed"})
+    page = client.get(
+        reverse("groups:directory"), {"country": "scotland", "habitat": "freshwater", "q": "hogweed"}
+    )
     text = page.content.decode()
     assert "Tweed Invasives" in text and "Solent Marine Group" not in text
     assert "1 group matches your filters." in text
@@ -60,7 +64,9 @@ def test_the_directory_is_paginated_and_keeps_the_filters(client):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_the_directory_costs_the_same_queries_however_many_groups(client, rows, django_assert_max_num_queries):
+def test_the_directory_costs_the_same_queries_however_many_groups(
+    client, rows, django_assert_max_num_queries
+):
     GroupFactory.create_batch(rows)
     with django_assert_max_num_queries(4):
         client.get(reverse("groups:directory"), {"q": "balsam", "habitat": "freshwater"})
@@ -85,7 +91,9 @@ def test_the_group_page_shows_what_the_public_needs(client):
 
 
 @pytest.mark.parametrize("rows", [1, 12])
-def test_the_group_page_costs_the_same_queries_however_many_members(client, volunteer, rows, django_assert_max_num_queries):
+def test_the_group_page_costs_the_same_queries_however_many_members(
+    client, volunteer, rows, django_assert_max_num_queries
+):
     from .factories import MembershipFactory
 
     group = GroupFactory()
@@ -129,7 +137,10 @@ def test_a_revalidation_gets_304_until_a_group_changes(client, django_assert_max
     with django_assert_max_num_queries(1):  # the version query only: the document is not built
         again = client.get(reverse("groups:coverage_geojson"), HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
-    assert client.get(reverse("groups:coverage_geojson"), HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert (
+        client.get(reverse("groups:coverage_geojson"), HTTP_IF_MODIFIED_SINCE=last_modified).status_code
+        == 304
+    )
 
     group.coverage = square(*NORWICH)
     group.save()
@@ -148,7 +159,9 @@ def test_deactivating_a_group_changes_the_coverage_etag(client):
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_the_coverage_geojson_costs_the_same_queries_however_many_groups(client, rows, django_assert_max_num_queries):
+def test_the_coverage_geojson_costs_the_same_queries_however_many_groups(
+    client, rows, django_assert_max_num_queries
+):
     GroupFactory.create_batch(rows)
     with django_assert_max_num_queries(2):
         client.get(reverse("groups:coverage_geojson"))
@@ -185,13 +198,17 @@ def test_bad_places_get_a_message_next_to_the_field(client, outcodes, query, mes
 
 def test_a_postcode_wins_over_stale_coordinates(client, outcodes):
     group = GroupFactory(coverage=square(*CARLISLE))
-    page = client.get(reverse("groups:finder"), {"postcode": "CA1", "lat": "52.6", "lon": "1.3"}).content.decode()
+    page = client.get(
+        reverse("groups:finder"), {"postcode": "CA1", "lat": "52.6", "lon": "1.3"}
+    ).content.decode()
     assert "Groups covering CA1 (Carlisle)" in page
     assert group.name in page
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_the_finder_costs_the_same_queries_however_many_groups(client, outcodes, rows, django_assert_max_num_queries):
+def test_the_finder_costs_the_same_queries_however_many_groups(
+    client, outcodes, rows, django_assert_max_num_queries
+):
     GroupFactory.create_batch(rows)
     with django_assert_max_num_queries(4):
         client.get(reverse("groups:finder"), {"postcode": "CA1 1AA"})

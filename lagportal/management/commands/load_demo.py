@@ -21,8 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if settings.SECURE_SSL_REDIRECT and not force:
-            raise CommandError("This looks like a deployment (SECURE_SSL_REDIRECT is on): demo logins "
-                               "have a published password. Use --force if you really mean it.")
+            raise CommandError(
+                "This looks like a deployment (SECURE_SSL_REDIRECT is on): demo logins "
+                "have a published password. Use --force if you really mean it."
+            )
         with transaction.atomic():
             logins = accounts_demo.load()
             if not Outcode.objects.exists():
@@ -30,6 +32,6 @@ class Command(BaseCommand):
             groups = groups_demo.load_groups()
             groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
             groups_demo.measure_coverage_if_stale()
-        self.stdout.write("Demo logins (password for each: %s):" % logins[0][1])
+        self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:
             self.stdout.write(f"  {email:40} {what}")

@@ -30,7 +30,9 @@ class Command(BaseCommand):
                 if not exists:
                     conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
                     self.stdout.write(f"Created database {name}.")
-                is_superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+                is_superuser = conn.execute(
+                    "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+                ).fetchone()[0]
             for database in [name, "template1"] if is_superuser else [name]:
                 with psycopg.connect(dbname=database, **params) as conn:
                     conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -44,4 +46,6 @@ class Command(BaseCommand):
                 "ask a superuser to run CREATE EXTENSION postgis there."
             ) from error
         except psycopg.Error as error:
-            raise CommandError(f"PostGIS could not be enabled in {name} (is it installed?): {error}") from error
+            raise CommandError(
+                f"PostGIS could not be enabled in {name} (is it installed?): {error}"
+            ) from error

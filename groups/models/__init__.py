@@ -1,0 +1,30 @@
+from .geography import CoverageSnapshot, District, LandArea, Outcode
+from .group import (
+    BRITISH_NATIONAL_GRID,
+    MAP_SIMPLIFY_TOLERANCE,
+    MAP_SMALLEST_PART,
+    WGS84,
+    Country,
+    Habitat,
+    JoiningMethod,
+    LocalActionGroup,
+)
+from .membership import Membership, MembershipRole, Role
+
+__all__ = [
+    "BRITISH_NATIONAL_GRID",
+    "MAP_SIMPLIFY_TOLERANCE",
+    "MAP_SMALLEST_PART",
+    "WGS84",
+    "CoverageSnapshot",
+    "Country",
+    "District",
+    "Habitat",
+    "JoiningMethod",
+    "LandArea",
+    "LocalActionGroup",
+    "Membership",
+    "MembershipRole",
+    "Outcode",
+    "Role",
+]

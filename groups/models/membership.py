@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    CHAIR = "chair", "Chair"
+    NOTE_TAKER = "note_taker", "Note taker"
+    TREASURER = "treasurer", "Treasurer"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+    def current(self):
+        """Memberships that are active or waiting for approval."""
+        return self.filter(status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
+
+
+class Membership(models.Model):
+    """A person's membership of a group. Being a member is the base role; other roles sit on top."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        ACTIVE = "active", "Member"
+        DECLINED = "declined", "Declined"
+        LEFT = "left", "Left"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey("groups.LocalActionGroup", on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True, help_text="When the membership became active.")
+    left_at = models.DateTimeField(null=True, blank=True)
+    contact_consent = models.BooleanField(
+        "agreed to be contacted",
+        default=False,
+        help_text="Whether the person agreed the group may contact them.",
+    )
+    contact_consent_text = models.TextField(blank=True, help_text="The wording the person was shown.")
+    contact_consent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="one_membership_per_person_and_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.group}"
+
+    @property
+    def is_current(self):
+        return self.status in (self.Status.ACTIVE, self.Status.PENDING)
+
+    def current_roles(self):
+        return [role for role in self.roles.all() if role.ended_on is None]
+
+
+class MembershipRole(models.Model):
+    """A role held by a member from `started_on` until `ended_on` (open while it is empty)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_role_of_each_kind_per_membership",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="role_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_role_display()
