@@ -33,3 +33,11 @@ def send_templated_email(template_prefix, context, to):
     """Render the named email and queue it for `to` (an address or a list of them)."""
     subject, text_body, html_body = render_email(template_prefix, context)
     queue_email(subject=subject, text_body=text_body, html_body=html_body, to=to)
+
+
+def send_templated_email_to_each(template_prefix, context, recipients):
+    """Render the named email once and queue a separate message to each address (nobody sees
+    the others' addresses)."""
+    subject, text_body, html_body = render_email(template_prefix, context)
+    for address in dict.fromkeys(recipients):
+        queue_email(subject=subject, text_body=text_body, html_body=html_body, to=address)

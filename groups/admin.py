@@ -1,18 +1,58 @@
-from django.contrib import admin
-from django.db import transaction
-from leaflet.admin import LeafletGeoAdmin
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.utils.html import format_html
+from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
-from .models import CoverageSnapshot, LocalActionGroup, Membership, MembershipRole
+from . import scoping, services
+from .models import (
+    ActionItem,
+    CoverageSnapshot,
+    LocalActionGroup,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Update,
+)
+from .scoping import GroupScopedAdmin, GroupScopedModelAdmin
 from .tasks import refresh_national_coverage
+
+GROUP_GEOMETRY = ["coverage", "coverage_bng", "coverage_map"]
+
+
+def without_group_geometry(queryset, path="group"):
+    """Select the related group without its (large) coverage geometries."""
+    return queryset.select_related(path).defer(*(f"{path}__{field}" for field in GROUP_GEOMETRY))
+
+
+class GroupFilter(admin.SimpleListFilter):
+    """Filter by group, offering only the groups the person may see."""
+
+    title = "group"
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
+        return [(group.pk, group.name) for group in groups.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            path = scoping.group_path_of(queryset.model)
+            return queryset.filter(**{f"{path}__pk" if path else "pk": self.value()})
+        return queryset
+
+
+# --- Groups -------------------------------------------------------------------------------------
 
 
 @admin.register(LocalActionGroup)
-class LocalActionGroupAdmin(LeafletGeoAdmin):
+class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
     list_display = ["name", "country", "joining_method", "is_active", "area", "updated_at"]
     list_filter = ["is_active", "country", "joining_method", "works_in_protected_sites", "is_illustrative"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["area_km2", "created_at", "updated_at"]
+    # A website typed without a scheme is https (Django 6's default, adopted now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "is_active", "is_illustrative"]}),
         (
@@ -25,6 +65,20 @@ class LocalActionGroupAdmin(LeafletGeoAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("coverage_bng", "coverage_map")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not scoping.manages_all_groups(request.user):
+            # A group's name, address and listing are the NNSS's to change.
+            readonly += ["name", "slug", "is_active", "is_illustrative"]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return (
+            {}
+            if "slug" in self.get_readonly_fields(request, obj)
+            else super().get_prepopulated_fields(request, obj)
+        )
 
     @admin.display(description="area (km²)", ordering="area_km2")
     def area(self, group):
@@ -39,27 +93,235 @@ class LocalActionGroupAdmin(LeafletGeoAdmin):
         transaction.on_commit(refresh_national_coverage.enqueue)
 
 
-class MembershipRoleInline(admin.TabularInline):
+# --- Members and roles --------------------------------------------------------------------------
+
+
+class MembershipRoleInline(GroupScopedAdmin, admin.TabularInline):
     model = MembershipRole
     extra = 0
+    fields = ["role", "started_on", "ended_on"]
+    verbose_name = "role"
+    verbose_name_plural = "roles (besides member): leave 'ended on' empty while the role is held"
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "group", "status", "contact_consent", "requested_at", "joined_at"]
-    list_filter = ["status", "contact_consent", "group"]
-    search_fields = ["user__email", "user__full_name", "group__name"]
-    list_select_related = ["user", "group"]
-    autocomplete_fields = ["user"]
-    readonly_fields = ["requested_at", "contact_consent", "contact_consent_text", "contact_consent_at"]
+class MembershipAdmin(GroupScopedModelAdmin):
+    list_display = ["person", "email", "group", "status", "roles", "contact_consent", "requested_at"]
+    list_filter = ["status", "contact_consent", GroupFilter]
+    search_fields = ["user__email", "user__full_name"]
+    readonly_fields = [
+        "user",
+        "group",
+        "status",
+        "requested_at",
+        "joined_at",
+        "left_at",
+        "contact_consent",
+        "contact_consent_text",
+        "contact_consent_at",
+        "phone",
+        "emergency_contact",
+    ]
+    fieldsets = [
+        (None, {"fields": ["user", "group", "status", "requested_at", "joined_at", "left_at"]}),
+        ("Contact", {"fields": ["phone", "emergency_contact"]}),
+        (
+            "Consent to be contacted",
+            {"fields": ["contact_consent", "contact_consent_text", "contact_consent_at"]},
+        ),
+    ]
     inlines = [MembershipRoleInline]
+    actions = ["approve_requests", "decline_requests"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("group__coverage", "group__coverage_bng", "group__coverage_map")
+        queryset = without_group_geometry(super().get_queryset(request)).select_related("user")
+        return queryset.prefetch_related("roles")
+
+    def has_add_permission(self, request):
+        # People join through the site (with their consent); the admin only looks after them.
+        return False
+
+    @admin.display(description="person", ordering="user__full_name")
+    def person(self, membership):
+        return membership.user.get_full_name()
+
+    @admin.display(description="email", ordering="user__email")
+    def email(self, membership):
+        return membership.user.email
+
+    @admin.display(description="roles")
+    def roles(self, membership):
+        return ", ".join(role.get_role_display() for role in membership.current_roles()) or "—"
+
+    def _may_see_contact_details(self, request, membership):
+        """Phone numbers and emergency contacts are for the coordinators of the member's group only."""
+        return membership.group_id in scoping.coordinated_group_ids(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self._may_see_contact_details(request, obj):
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != "Contact"]
+        return fieldsets
+
+    @admin.display(description="phone")
+    def phone(self, membership):
+        return membership.user.phone or "—"
+
+    @admin.display(description="emergency contact")
+    def emergency_contact(self, membership):
+        user = membership.user
+        if not user.emergency_contact_name:
+            return "—"
+        return f"{user.emergency_contact_name} {user.emergency_contact_phone}".strip()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_coordinator_access(form.instance.user)
+
+    @admin.action(description="Approve the selected requests to join (the people are emailed)")
+    def approve_requests(self, request, queryset):
+        approved = sum(services.approve_membership(membership) for membership in queryset)
+        self.message_user(
+            request, f"{approved} request{'s' if approved != 1 else ''} approved.", messages.SUCCESS
         )
+
+    @admin.action(description="Decline the selected requests to join (the people are emailed)")
+    def decline_requests(self, request, queryset):
+        declined = sum(services.decline_membership(membership) for membership in queryset)
+        self.message_user(
+            request, f"{declined} request{'s' if declined != 1 else ''} declined.", messages.SUCCESS
+        )
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@admin.register(Meeting)
+class MeetingAdmin(GroupScopedModelAdmin, LeafletGeoAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "group", "starts_at", "is_public", "agenda_sent", "minutes_sent"]
+    list_filter = ["is_public", GroupFilter]
+    search_fields = ["title", "venue", "agenda", "minutes"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["attendees"]
+    autocomplete_fields = ["group"]
+    readonly_fields = ["agenda_published_at", "minutes_published_at"]
+    fieldsets = [
+        (None, {"fields": ["group", "title", "starts_at", "ends_at", "venue", "location", "is_public"]}),
+        ("Agenda", {"fields": ["agenda", "agenda_published_at"]}),
+        ("Minutes", {"fields": ["minutes", "minutes_published_at", "attendees", "other_attendees"]}),
+    ]
+    actions = ["publish_agenda", "publish_minutes"]
+
+    def get_queryset(self, request):
+        return without_group_geometry(super().get_queryset(request))
+
+    @admin.display(description="agenda sent", boolean=True)
+    def agenda_sent(self, meeting):
+        return meeting.agenda_published_at is not None
+
+    @admin.display(description="minutes sent", boolean=True)
+    def minutes_sent(self, meeting):
+        return meeting.minutes_published_at is not None
+
+    def _publish(self, request, queryset, publish, what):
+        for meeting in queryset:
+            try:
+                publish(meeting)
+            except services.PublishingError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"The {what} of “{meeting}” has been sent to the members.")
+
+    @admin.action(description="Publish the agenda and email it to the members")
+    def publish_agenda(self, request, queryset):
+        self._publish(request, queryset, services.publish_agenda, "agenda")
+
+    @admin.action(description="Publish the minutes and email them to the members")
+    def publish_minutes(self, request, queryset):
+        self._publish(request, queryset, services.publish_minutes, "minutes")
+
+
+# --- Action plan --------------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("open", "Open")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "open":
+            return queryset.open()
+        return queryset
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(GroupScopedModelAdmin):
+    list_display = ["action", "group", "lead", "due", "status"]
+    list_filter = [OverdueFilter, "status", GroupFilter]
+    search_fields = ["issue", "action", "lead_partner", "evaluation"]
+    filter_horizontal = ["reviewed_at"]
+    autocomplete_fields = ["group", "lead_member"]
+    fieldsets = [
+        (None, {"fields": ["group", "issue", "action"]}),
+        ("Who and when", {"fields": ["lead_member", "lead_partner", "due_on", "status", "completed_on"]}),
+        ("Did it work?", {"fields": ["evaluation"]}),
+        ("Meetings", {"fields": ["raised_at", "reviewed_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return without_group_geometry(super().get_queryset(request)).select_related("lead_member__user")
+
+    def changelist_view(self, request, extra_context=None):
+        groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user).only("name", "slug")
+        selected = request.GET.get("group")
+        if selected:
+            groups = groups.filter(pk=selected) if selected.isdigit() else groups.none()
+        extra_context = {**(extra_context or {}), "action_plan_groups": groups[:20]}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="completion date", ordering="due_on")
+    def due(self, action):
+        if action.is_overdue:
+            return format_html(
+                '<strong class="overdue">{} (overdue)</strong>', action.due_on.strftime("%d %b %Y")
+            )
+        return action.due_on.strftime("%d %b %Y")
+
+
+# --- Updates ------------------------------------------------------------------------------------
+
+
+@admin.register(Update)
+class UpdateAdmin(GroupScopedModelAdmin):
+    list_display = ["title", "group", "published_at", "email_members", "emailed_at"]
+    list_filter = [GroupFilter, "email_members"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["author", "published_at", "emailed_at"]
+    autocomplete_fields = ["group"]
+    fields = ["group", "title", "body", "email_members", "author", "published_at", "emailed_at"]
+    actions = ["publish"]
+
+    def get_queryset(self, request):
+        return without_group_geometry(super().get_queryset(request)).select_related("author")
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish on the group's page and feed (and email members if asked)")
+    def publish(self, request, queryset):
+        for update in queryset:
+            services.publish_update(update)
+        self.message_user(request, f"Published {queryset.count()} update(s).", messages.SUCCESS)
 
 
 @admin.register(CoverageSnapshot)

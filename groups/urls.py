@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import action_plan, views
 
 app_name = "groups"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("<slug:slug>/coverage.geojson", views.group_coverage_geojson, name="group_coverage_geojson"),
     path("<slug:slug>/join/", views.join_group, name="join"),
     path("<slug:slug>/leave/", views.leave_group, name="leave"),
+    path("<slug:slug>/action-plan/", action_plan.action_plan_page, name="action_plan"),
+    path("<slug:slug>/action-plan.csv", action_plan.action_plan_csv, name="action_plan_csv"),
 ]

@@ -10,8 +10,12 @@ from .group import (
     LocalActionGroup,
 )
 from .membership import Membership, MembershipRole, Role
+from .running import ActionItem, Meeting, Update
 
 __all__ = [
+    "ActionItem",
+    "Meeting",
+    "Update",
     "BRITISH_NATIONAL_GRID",
     "MAP_SIMPLIFY_TOLERANCE",
     "MAP_SMALLEST_PART",

@@ -147,6 +147,7 @@ class LocalActionGroup(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "Local Action Group"
+        permissions = [("manage_all_groups", "Can see and change every group (NNSS staff)")]
 
     def __str__(self):
         return self.name

@@ -1,0 +1,46 @@
+"""Rows that belong to a group, one maker per model, for the admin scoping tests.
+
+Every model whose admin is scoped to groups (groups.scoping.GroupScopedAdmin) needs an entry
+here: `make(group)` returns a new row belonging to `group`. An app that adds a scoped admin adds
+its maker to ROW_MAKERS, and tests/groups/test_admin_scoping.py then checks that admin too
+(and fails while the maker is missing).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
+
+from .factories import UserFactory
+
+
+def make_membership(group):
+    return Membership.objects.create(user=UserFactory(), group=group, status=Membership.Status.ACTIVE)
+
+
+def make_meeting(group):
+    return Meeting.objects.create(
+        group=group,
+        title=f"{group.name} meeting",
+        starts_at=timezone.now() + timedelta(days=7),
+        venue="Village hall",
+    )
+
+
+ROW_MAKERS = {
+    LocalActionGroup: lambda group: group,
+    Membership: make_membership,
+    MembershipRole: lambda group: MembershipRole.objects.create(
+        membership=make_membership(group), role=Role.CHAIR
+    ),
+    Meeting: make_meeting,
+    ActionItem: lambda group: ActionItem.objects.create(
+        group=group,
+        issue=f"Balsam below the weir ({group.name})",
+        action="Two pulls in July",
+        lead_partner="Rivers Trust",
+        due_on=timezone.localdate() + timedelta(days=30),
+    ),
+    Update: lambda group: Update.objects.create(group=group, title=f"News from {group.name}", body="We met."),
+}
