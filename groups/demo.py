@@ -2,6 +2,7 @@
 union of its named districts. The areas are illustrative and the site says so."""
 
 import csv
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,14 +11,17 @@ from accounts.models import User
 
 from . import importers, services
 from .models import (
+    ActionItem,
     Country,
     CoverageSnapshot,
     District,
     JoiningMethod,
     LocalActionGroup,
+    Meeting,
     Membership,
     MembershipRole,
     Role,
+    Update,
 )
 
 DEMO_FILE = importers.DATA_DIR / "demo_lags.csv"
@@ -168,3 +172,108 @@ def measure_coverage_if_stale():
     )
     if last_change and not CoverageSnapshot.objects.filter(measured_at__gte=last_change).exists():
         services.measure_national_coverage()
+
+
+DEMO_MEETINGS = [
+    # (days from today, title, public, agenda, minutes)
+    (
+        -60,
+        "Spring planning meeting",
+        True,
+        "1. Welcome and apologies\n2. Last season's balsam pulls\n3. Plans for this season\n4. Any other business",
+        "Twelve people came. We agreed to start balsam pulls in June on the three worst stretches, "
+        "and to ask the Rivers Trust for help with the knotweed by the bridge.\n\n"
+        "- Balsam pulls: first Saturday of each month, June to August\n- Knotweed: Rivers Trust to survey",
+    ),
+    (
+        -14,
+        "Committee meeting",
+        False,
+        "1. Accounts\n2. Insurance for work parties\n3. Action plan review",
+        "The treasurer reported £420 in the bank. Insurance renewed with the county network. "
+        "Three actions reviewed, one closed.",
+    ),
+    (
+        21,
+        "Autumn open meeting",
+        True,
+        "1. The season in numbers\n2. Signal crayfish: what the survey found\n3. Volunteers' ideas for next year",
+        "",
+    ),
+]
+
+DEMO_ACTIONS = [
+    # (issue, action, due in days, status, evaluation)
+    (
+        "Himalayan balsam spreading below the weir",
+        "Monthly pulls from June to August on the three worst stretches",
+        -20,
+        "done",
+        "Worked: the stretch below the weir is clear; the upstream stretch needs another year.",
+    ),
+    (
+        "Knotweed stand by the road bridge",
+        "Ask the Rivers Trust to survey and treat it",
+        -5,
+        "in_progress",
+        "",
+    ),
+    ("Few anglers know about Check, Clean, Dry", "Put up signs at the four car parks", 30, "open", ""),
+    ("Too few volunteers on weekdays", "Talk to the college about a student work party", 45, "open", ""),
+]
+
+DEMO_UPDATES = [
+    (
+        -40,
+        "Balsam season starts",
+        "Our first **balsam pull** is on Saturday. Bring gloves; we bring tea and cake.",
+    ),
+    (
+        -10,
+        "Thank you, volunteers",
+        "This summer 64 volunteers gave 410 hours and cleared **3.2 km** of riverbank.",
+    ),
+]
+
+
+def load_running(groups):
+    """Meetings with agendas and minutes, action plan rows and updates for the coordinated groups (once)."""
+    now = timezone.now()
+    for group in groups:
+        if not group.coordinators().exists() or group.meetings.exists():
+            continue
+        meetings = []
+        for days, title, public, agenda, minutes in DEMO_MEETINGS:
+            starts_at = (now + timedelta(days=days)).replace(hour=19, minute=0, second=0, microsecond=0)
+            meeting = Meeting.objects.create(
+                group=group,
+                title=title,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=2),
+                venue="Village hall, Main Street",
+                is_public=public,
+                agenda=agenda,
+                agenda_published_at=starts_at - timedelta(days=7),
+                minutes=minutes,
+                minutes_published_at=starts_at + timedelta(days=3) if minutes else None,
+            )
+            meeting.attendees.set(group.memberships.active()[:4] if days < 0 else [])
+            meetings.append(meeting)
+        lead = group.memberships.active().first()
+        for index, (issue, action, due_in, status, evaluation) in enumerate(DEMO_ACTIONS):
+            row = ActionItem.objects.create(
+                group=group,
+                issue=issue,
+                action=action,
+                lead_member=lead if index % 2 == 0 else None,
+                lead_partner="" if index % 2 == 0 else "Rivers Trust",
+                due_on=timezone.localdate() + timedelta(days=due_in),
+                status=status,
+                evaluation=evaluation,
+                raised_at=meetings[0],
+            )
+            row.reviewed_at.set(meetings[1:2])
+        for days, title, body in DEMO_UPDATES:
+            Update.objects.create(
+                group=group, title=title, body=body, published_at=now + timedelta(days=days)
+            )

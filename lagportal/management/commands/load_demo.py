@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 importers.load_outcodes()
             groups = groups_demo.load_groups()
             groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
+            groups_demo.load_running(groups)
             groups_demo.measure_coverage_if_stale()
         self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:
