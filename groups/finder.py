@@ -46,7 +46,7 @@ def place_from_postcode(postcode):
     code = outward_code(postcode)
     outcode = Outcode.objects.filter(code=code).first()
     if outcode is None:
-        raise PlaceError(f"We don't know the postcode area {code}. Check it, or click your place on the map.")
+        raise PlaceError(f"We don't know the postcode area {code}. Check it, or try a postcode nearby.")
     town = f" ({outcode.town})" if outcode.town else ""
     return Place(point=outcode.location, label=f"{code}{town}")
 
@@ -59,6 +59,15 @@ def place_from_coordinates(latitude, longitude):
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise PlaceError("Latitude must be between -90 and 90, and longitude between -180 and 180.")
     return Place(point=Point(lon, lat, srid=WGS84), label=f"{lat:.4f}, {lon:.4f}")
+
+
+def place_from(postcode="", latitude="", longitude=""):
+    """The place asked about by postcode, or else by coordinates: a postcode wins when both are
+    given (the map's hidden coordinates may be stale once a person types a postcode)."""
+    postcode, latitude, longitude = ((value or "").strip() for value in (postcode, latitude, longitude))
+    if postcode or not (latitude or longitude):
+        return place_from_postcode(postcode)
+    return place_from_coordinates(latitude, longitude)
 
 
 def find_groups(place, nearest=5):

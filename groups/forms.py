@@ -33,11 +33,12 @@ class FinderForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("postcode"):
+            return cleaned
         try:
-            if cleaned.get("postcode") or not (cleaned.get("lat") or cleaned.get("lon")):
-                cleaned["place"] = finder.place_from_postcode(cleaned.get("postcode"))
-            else:
-                cleaned["place"] = finder.place_from_coordinates(cleaned.get("lat"), cleaned.get("lon"))
+            cleaned["place"] = finder.place_from(
+                cleaned.get("postcode"), cleaned.get("lat"), cleaned.get("lon")
+            )
         except finder.PlaceError as error:
             self.add_error("postcode", str(error))
         return cleaned

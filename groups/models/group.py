@@ -2,6 +2,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import Func
@@ -35,6 +36,15 @@ class Habitat(models.TextChoices):
 class JoiningMethod(models.TextChoices):
     OPEN = "open", "Open: anyone can join at once"
     ON_REQUEST = "on_request", "On request: a coordinator approves each member"
+
+
+# Addresses under /groups/ that a group's slug would otherwise shadow.
+RESERVED_SLUGS = {"map", "find", "mine"}
+
+
+def validate_slug_not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"“{slug}” is used by another page of the site; choose another address.")
 
 
 class KnnDistance(Func):
@@ -100,7 +110,12 @@ class LocalActionGroup(models.Model):
     """A Local Action Group: who they are, where they work and how to join."""
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True, help_text="Part of the group's web address.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        validators=[validate_slug_not_reserved],
+        help_text="Part of the group's web address.",
+    )
     summary = models.CharField(max_length=300, help_text="One or two sentences shown in the directory.")
     description = models.TextField(
         blank=True,
@@ -157,7 +172,9 @@ class LocalActionGroup(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = slugify(self.name)[:190]
+            if self.slug in RESERVED_SLUGS:
+                self.slug += "-group"
         super().save(*args, **kwargs)
         self._derive_coverage()
 

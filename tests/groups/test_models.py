@@ -100,3 +100,12 @@ def test_filters_by_country_and_habitat_and_search_by_words():
     assert list(groups.search("biosecurity")) == [wight]
     assert list(groups.search("wigh")) == [wight]  # a partial name still finds the group
     assert set(groups.search("")) == {tweed, wight}
+
+
+def test_a_group_cannot_take_the_address_of_another_page():
+    from django.core.exceptions import ValidationError
+
+    group = GroupFactory.build(slug="map")
+    with pytest.raises(ValidationError, match="used by another page"):
+        group.full_clean(exclude=["coverage"])
+    assert GroupFactory(name="Find").slug == "find-group"

@@ -216,3 +216,9 @@ def test_the_finder_costs_the_same_queries_however_many_groups(
 
 def test_the_great_britain_outline_is_not_found_before_boundaries_are_loaded(client):
     assert client.get(reverse("groups:land_geojson")).status_code == 404
+
+
+def test_an_overlong_postcode_gets_one_clear_message(client):
+    page = client.get(reverse("groups:finder"), {"postcode": "CA1 1AA CA1 1AA"}).content.decode()
+    assert "Ensure this value has at most 10 characters" in page
+    assert "Enter a postcode, for example" not in page

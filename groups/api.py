@@ -1,0 +1,157 @@
+"""The groups part of the public, read-only API: find groups by place, list them, read one.
+
+Only what the group pages already show the public: never members or anything else personal.
+"""
+
+from django.core.validators import slug_re
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import field_validator
+
+from . import finder
+from .models import Country, Habitat, JoiningMethod, LocalActionGroup
+
+GROUPS_PER_PAGE = 20  # as in the directory
+MAX_GROUPS_PER_PAGE = 100
+MAX_PAGE = 10_000  # far beyond the last page; a huge page number would overflow PostgreSQL's OFFSET
+
+router = Router(tags=["groups"])
+
+
+class Message(Schema):
+    message: str = Field(description="Why the place could not be found, for the person who asked.")
+
+
+class NotFound(Schema):
+    detail: str
+
+
+class GroupLink(Schema):
+    name: str
+    slug: str
+    url: str = Field(description="The group's page on the portal.")
+
+    @staticmethod
+    def resolve_url(group, context):
+        return context["request"].build_absolute_uri(group.get_absolute_url())
+
+
+class NearbyGroup(GroupLink):
+    distance_km: float = Field(description="From the place to the edge of the group's area, to 0.1 km.")
+
+    @staticmethod
+    def resolve_distance_km(group):
+        return round(group.distance_km, 1)
+
+
+class Finding(Schema):
+    covering: list[GroupLink] = Field(description="Active groups whose area contains the place, by name.")
+    nearest: list[NearbyGroup] = Field(description="The five nearest other active groups, nearest first.")
+
+
+class GroupSummary(GroupLink):
+    summary: str
+    country: Country
+    habitats: list[Habitat]
+    joining_method: JoiningMethod
+    works_in_protected_sites: bool
+    area_km2: float | None = Field(description="The area the group covers, to 0.1 km².")
+
+    @staticmethod
+    def resolve_area_km2(group):
+        return None if group.area_km2 is None else round(group.area_km2, 1)
+
+
+class GroupDetail(GroupSummary):
+    description: str = Field(description="Markdown source, as the group wrote it.")
+    website: str
+    contact_name: str
+    contact_email: str
+    coverage_url: str = Field(description="The group's area as a simplified GeoJSON Feature.")
+
+    @staticmethod
+    def resolve_coverage_url(group, context):
+        path = reverse("groups:group_coverage_geojson", args=[group.slug])
+        return context["request"].build_absolute_uri(path)
+
+
+class GroupFilters(Schema):
+    country: Country | None = None
+    habitat: Habitat | None = None
+    q: str = Field("", max_length=100, description="Words in the group's name, summary or description.")
+
+    @field_validator("country", "habitat", mode="before")
+    @classmethod
+    def empty_means_any(cls, value):
+        # As in the directory's form: "?country=" is "all countries".
+        return value or None
+
+    @field_validator("q")
+    @classmethod
+    def has_no_nul(cls, value):
+        # PostgreSQL cannot take a NUL in a query: without this it would be a 500.
+        if "\x00" in value:
+            raise ValueError("Search words cannot contain NUL characters.")
+        return value
+
+
+class GroupPages(PageNumberPagination):
+    """Ninja's page-number pagination, with the page number capped at MAX_PAGE."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
+def _public_groups():
+    return LocalActionGroup.objects.active().without_geometry()
+
+
+# Registered before "/{slug}", which would otherwise take "find" for a group's slug.
+@router.get(
+    "/find",
+    response={200: Finding, 400: Message},
+    url_name="find_groups",
+    operation_id="find_groups",
+    summary="Find the groups covering a place",
+)
+def find_groups(request, postcode: str | None = None, lat: str | None = None, lon: str | None = None):
+    """The active groups covering a UK postcode, or a latitude and longitude (WGS84), then the five
+    nearest others. A postcode wins when both are given."""
+    # Coordinates arrive as text so that every bad value gets the finder's own message, as a 400.
+    try:
+        place = finder.place_from(postcode, lat, lon)
+    except finder.PlaceError as error:
+        return Status(400, {"message": str(error)})
+    return finder.find_groups(place)
+
+
+@router.get(
+    "",
+    response=list[GroupSummary],
+    url_name="group_list",
+    operation_id="list_groups",
+    summary="List the groups",
+)
+@paginate(GroupPages, page_size=GROUPS_PER_PAGE, max_page_size=MAX_GROUPS_PER_PAGE)
+def list_groups(request, filters: Query[GroupFilters]):
+    """The active groups by name (best matches first when searching), a page at a time."""
+    return _public_groups().in_country(filters.country).with_habitat(filters.habitat).search(filters.q)
+
+
+@router.get(
+    "/{slug}",
+    response={200: GroupDetail, 404: NotFound},
+    url_name="group_detail",
+    operation_id="get_group",
+    summary="One group",
+)
+def group_detail(request, slug: str):
+    """One active group; inactive groups are not found, as on the site."""
+    # Not a slug (a NUL byte in it would even be a database error): no group has that address.
+    if not slug_re.fullmatch(slug):
+        raise Http404("No such group.")
+    return get_object_or_404(_public_groups(), slug=slug)
