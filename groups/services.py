@@ -241,7 +241,7 @@ def publish_update(update):
             recipients.values_list("user__email", flat=True).order_by("user__email"),
         )
         update.emailed_at = timezone.now()
-    update.save(update_fields=["published_at", "emailed_at"])
+    update.save(update_fields=["published_at", "emailed_at", "updated_at"])
     return update
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import action_plan, views
+from .feeds import GroupUpdatesFeed
 
 app_name = "groups"
 
@@ -17,4 +18,8 @@ urlpatterns = [
     path("<slug:slug>/leave/", views.leave_group, name="leave"),
     path("<slug:slug>/action-plan/", action_plan.action_plan_page, name="action_plan"),
     path("<slug:slug>/action-plan.csv", action_plan.action_plan_csv, name="action_plan_csv"),
+    path("<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("<slug:slug>/updates/", views.update_list, name="update_list"),
+    path("<slug:slug>/updates/<int:pk>/", views.update_detail, name="update_detail"),
+    path("<slug:slug>/updates.atom", GroupUpdatesFeed(), name="update_feed"),
 ]

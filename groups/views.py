@@ -6,18 +6,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from . import finder, services
+from . import finder, scoping, services
 from .forms import DirectoryFilterForm, FinderForm, JoinForm
-from .models import CoverageSnapshot, LandArea, LocalActionGroup, Membership
+from .models import CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership
 
 GROUPS_PER_PAGE = 20
+UPDATES_PER_PAGE = 10
+UPDATES_ON_GROUP_PAGE = 3
+MINUTES_ON_GROUP_PAGE = 5
+MINUTES_ON_MY_GROUPS = 5
 GEOJSON_PRECISION = 4  # decimal places: about 10 m, finer than the map copy (simplified at about 500 m)
 
 
@@ -59,9 +63,65 @@ def directory(request):
     )
 
 
+def _upcoming_and_minuted(meetings, minutes_limit):
+    """Split `meetings` into (upcoming with a published agenda, latest past with published minutes),
+    fetched in one query."""
+    upcoming = meetings.with_published_agenda().upcoming().annotate(is_minuted=Value(False))
+    minuted = meetings.with_published_minutes().past().annotate(is_minuted=Value(True))[:minutes_limit]
+    rows = list(upcoming.union(minuted, all=True).order_by("starts_at"))
+    return (
+        [meeting for meeting in rows if not meeting.is_minuted],
+        [meeting for meeting in reversed(rows) if meeting.is_minuted],
+    )
+
+
 def group_detail(request, slug):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
-    return render(request, "groups/group_detail.html", {"group": group, **_map_settings()})
+    # Fetched through the group, so each meeting and update knows its group without a query.
+    meetings = group.meetings.public().only("group", "title", "starts_at", "venue", "is_public")
+    upcoming_meetings, minuted_meetings = _upcoming_and_minuted(meetings, MINUTES_ON_GROUP_PAGE)
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "upcoming_meetings": upcoming_meetings,
+            "minuted_meetings": minuted_meetings,
+            "latest_updates": group.updates.published()[:UPDATES_ON_GROUP_PAGE],
+            **_map_settings(),
+        },
+    )
+
+
+def meeting_detail(request, slug, pk):
+    group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
+    # A meeting with nothing published yet, or a members-only meeting seen by someone outside the
+    # group, is a 404: the page does not say that it exists.
+    published = group.meetings.with_published_agenda() | group.meetings.with_published_minutes()
+    meeting = get_object_or_404(published, pk=pk)
+    is_insider = group.is_member or scoping.may_manage(request.user, meeting)
+    if not (meeting.is_public or is_insider):
+        raise Http404("No such meeting.")
+    actions = []
+    if meeting.agenda_published_at:
+        actions = meeting.actions_reviewed.select_related("lead_member__user")
+    return render(
+        request,
+        "groups/meeting_detail.html",
+        {"group": group, "meeting": meeting, "actions": actions, "can_see_member_names": is_insider},
+    )
+
+
+def update_list(request, slug):
+    group = get_object_or_404(_public_groups(), slug=slug)
+    page = Paginator(group.updates.published(), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "groups/update_list.html", {"group": group, "page": page})
+
+
+def update_detail(request, slug, pk):
+    group = get_object_or_404(_public_groups(), slug=slug)
+    update = get_object_or_404(group.updates.published(), pk=pk)
+    return render(request, "groups/update_detail.html", {"group": group, "update": update})
 
 
 def coverage_map(request):
@@ -143,6 +203,8 @@ def group_coverage_geojson(request, slug):
         .values("name", "geojson"),
         slug=slug,
     )
+    if not row["geojson"]:
+        raise Http404("This group has no area to draw yet.")
     feature = {"type": "Feature", "properties": {"name": row["name"]}, "geometry": json.loads(row["geojson"])}
     response = HttpResponse(json.dumps(feature, separators=(",", ":")), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
@@ -242,4 +304,19 @@ def my_groups(request):
         .defer("group__coverage", "group__coverage_bng", "group__coverage_map")
         .prefetch_related("roles")
     )
-    return render(request, "groups/my_groups.html", {"memberships": memberships})
+    meetings = (
+        Meeting.objects.visible_to_member(request.user)
+        .filter(group__is_active=True)
+        .select_related("group")
+        .only("title", "starts_at", "venue", "is_public", "group", "group__name", "group__slug")
+    )
+    upcoming_meetings, minuted_meetings = _upcoming_and_minuted(meetings, MINUTES_ON_MY_GROUPS)
+    return render(
+        request,
+        "groups/my_groups.html",
+        {
+            "memberships": memberships,
+            "upcoming_meetings": upcoming_meetings,
+            "minuted_meetings": minuted_meetings,
+        },
+    )

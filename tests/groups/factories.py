@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.utils import timezone
 
-from groups.models import LocalActionGroup, Membership, MembershipRole, Role
+from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
 
 from ..factories import UserFactory
 
@@ -47,3 +50,40 @@ def make_coordinator(user, group):
     membership, _ = Membership.objects.get_or_create(user=user, group=group, defaults={"status": "active"})
     MembershipRole.objects.create(membership=membership, role=Role.COORDINATOR)
     return membership
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting a week from now, with an agenda and minutes written but nothing published."""
+
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"Group meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    venue = "Village hall, Main Street, Appleby"
+    is_public = True
+    agenda = "1. Balsam pulls this summer\n2. Any other business"
+    minutes = "We agreed three balsam pulls in July."
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    group = factory.SubFactory(GroupFactory)
+    issue = "Himalayan balsam spreading below the weir."
+    action = factory.Sequence(lambda n: f"Pull balsam on stretch {n}")
+    lead_partner = "Environment Agency"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class UpdateFactory(factory.django.DjangoModelFactory):
+    """An unpublished update: publish it with `services.publish_update`."""
+
+    class Meta:
+        model = Update
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"News from the river {n}")
+    body = "We pulled **two tonnes** of balsam.\n\nThank you to everyone who came."
