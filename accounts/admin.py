@@ -37,6 +37,26 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
+
+    # Phone numbers and emergency contacts are for the coordinators of the person's groups (who
+    # see them with the membership), not for everyone who manages accounts.
+    PRIVATE_FIELDS = {"phone", "emergency_contact_name", "emergency_contact_phone"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [field for field in options["fields"] if field not in self.PRIVATE_FIELDS],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]

@@ -57,3 +57,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, volunteer):
 
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_nnss_staff_do_not_see_phone_numbers_in_the_account_admin(client, nnss_staff, volunteer):
+    volunteer.phone = "01768 123456"
+    volunteer.emergency_contact_phone = "07700 900123"
+    volunteer.save()
+    client.force_login(nnss_staff)
+    page = client.get(reverse("admin:accounts_user_change", args=[volunteer.pk])).content.decode()
+    assert "vera@example.org" in page
+    assert "01768 123456" not in page and "07700 900123" not in page
