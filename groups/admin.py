@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
 from . import scoping, services
+from .coverage import CoverageAdminForm
 from .models import (
     ActionItem,
     CoverageSnapshot,
@@ -46,6 +47,8 @@ class GroupFilter(admin.SimpleListFilter):
 
 @admin.register(LocalActionGroup)
 class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
+    # Checks a drawn or uploaded coverage, and keeps the page light for a detailed one.
+    form = CoverageAdminForm
     list_display = ["name", "country", "joining_method", "is_active", "area", "updated_at"]
     list_filter = ["is_active", "country", "joining_method", "works_in_protected_sites", "is_illustrative"]
     search_fields = ["name", "summary"]
@@ -57,14 +60,24 @@ class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
         (None, {"fields": ["name", "slug", "summary", "description", "is_active", "is_illustrative"]}),
         (
             "Where and what",
-            {"fields": ["country", "habitats", "works_in_protected_sites", "coverage", "area_km2"]},
+            {
+                "fields": [
+                    "country",
+                    "habitats",
+                    "works_in_protected_sites",
+                    "coverage",
+                    "coverage_file",
+                    "area_km2",
+                ]
+            },
         ),
         ("Joining and contact", {"fields": ["joining_method", "website", "contact_name", "contact_email"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("coverage_bng", "coverage_map")
+        # The list never draws the areas; the change form loads the one it needs.
+        return super().get_queryset(request).defer("coverage", "coverage_bng", "coverage_map")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
