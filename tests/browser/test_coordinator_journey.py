@@ -33,9 +33,11 @@ def choose_in_autocomplete(page, field_name, typed, option):
     its current choice. Its dropdown, added at the end of the page, holds a search box with no
     name (the admin's sidebar has another search box) and the options the search loads.
     """
-    # Until the admin's scripts have run, the <select> itself is the only combobox: wait for
-    # select2's own (a click on the <select> would be intercepted once select2 covers it).
-    combobox = page.locator(f".form-row.field-{field_name} .select2-selection[role=combobox]")
+    # Until the admin's scripts have run (at DOMContentLoaded) the row's only combobox is the
+    # <select>, which select2 then covers, so a click on it never lands: look in select2's
+    # container, which the click waits for.
+    row = page.locator(f".form-row.field-{field_name}")
+    combobox = row.locator(".select2-container").get_by_role("combobox")
     combobox.click()
     search = page.locator(".select2-container--open").get_by_role("searchbox")
     expect(search).to_be_focused()
