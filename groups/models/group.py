@@ -1,7 +1,8 @@
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
@@ -60,8 +61,9 @@ class LocalActionGroupQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def without_geometry(self):
-        """Leave the (large) coverage geometries in the database: lists and answers don't draw them."""
-        return self.defer("coverage", "coverage_bng", "coverage_map")
+        """Leave the large columns (coverage geometries, search document) in the database: lists
+        and answers neither draw nor show them."""
+        return self.defer("coverage", "coverage_bng", "coverage_map", "search_document")
 
     def in_country(self, country):
         return self.filter(country=country) if country else self
@@ -74,12 +76,9 @@ class LocalActionGroupQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        vector = SearchVector("name", weight="A", config="english") + SearchVector(
-            "summary", "description", weight="B", config="english"
-        )
         query = SearchQuery(text, config="english", search_type="websearch")
         return (
-            self.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+            self.annotate(search_rank=SearchRank(F("search_document"), query))
             .filter(Q(search_document=query) | Q(name__icontains=text))
             .order_by("-search_rank", "name")
         )
@@ -156,6 +155,13 @@ class LocalActionGroup(models.Model):
     area_km2 = models.FloatField("area (km²)", null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Kept by PostgreSQL, so a search reads an index instead of parsing every description.
+    search_document = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="english")
+        + SearchVector("summary", "description", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = LocalActionGroupQuerySet.as_manager()
 
@@ -163,6 +169,7 @@ class LocalActionGroup(models.Model):
         ordering = ["name"]
         verbose_name = "Local Action Group"
         permissions = [("manage_all_groups", "Can see and change every group (NNSS staff)")]
+        indexes = [GinIndex(fields=["search_document"], name="group_search_document")]
 
     def __str__(self):
         return self.name
