@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Value
@@ -162,7 +163,15 @@ def _coverage_last_modified(request, **kwargs):
 @gzip_page
 @condition(etag_func=_coverage_etag, last_modified_func=_coverage_last_modified)
 def coverage_geojson(request):
-    """Every active group's simplified coverage as one GeoJSON FeatureCollection."""
+    """Every active group's simplified coverage as one GeoJSON FeatureCollection. The document is
+    built once per version of the groups and kept in the cache under its ETag."""
+    body = cache.get_or_set(f"groups:coverage-geojson:{_coverage_etag(request)}", _coverage_document, 24 * 3600)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _coverage_document():
     rows = (
         LocalActionGroup.objects.active()
         .annotate(geojson=AsGeoJSON("coverage_map", precision=GEOJSON_PRECISION))
@@ -181,10 +190,7 @@ def coverage_geojson(request):
         for name, slug, summary, geojson in rows
         if geojson
     ]
-    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
 def _group_etag(request, slug):
