@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.html import format_html
@@ -209,8 +210,18 @@ class MembershipAdmin(GroupScopedModelAdmin):
 # --- Meetings -----------------------------------------------------------------------------------
 
 
+class MeetingAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        group, attendees = cleaned.get("group"), cleaned.get("attendees")
+        if group and attendees and any(member.group_id != group.pk for member in attendees):
+            self.add_error("attendees", "Choose members of this meeting's group only.")
+        return cleaned
+
+
 @admin.register(Meeting)
 class MeetingAdmin(GroupScopedModelAdmin, LeafletGeoAdminMixin, admin.ModelAdmin):
+    form = MeetingAdminForm
     list_display = ["title", "group", "starts_at", "is_public", "agenda_sent", "minutes_sent"]
     list_filter = ["is_public", GroupFilter]
     search_fields = ["title", "venue", "agenda", "minutes"]
@@ -272,8 +283,18 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ActionItemAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        group, reviewed_at = cleaned.get("group"), cleaned.get("reviewed_at")
+        if group and reviewed_at and any(meeting.group_id != group.pk for meeting in reviewed_at):
+            self.add_error("reviewed_at", "Choose meetings of this group only.")
+        return cleaned
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(GroupScopedModelAdmin):
+    form = ActionItemAdminForm
     list_display = ["action", "group", "lead", "due", "status"]
     list_filter = [OverdueFilter, "status", GroupFilter]
     search_fields = ["issue", "action", "lead_partner", "evaluation"]

@@ -407,3 +407,24 @@ def test_an_update_not_meant_for_email_is_published_quietly(
     assert mailoutbox == []
     update.refresh_from_db()
     assert update.published_at and update.emailed_at is None
+
+
+def test_a_meetings_attendees_must_be_members_of_its_group(client, coordinator, group):
+    other_group = GroupFactory()
+    make_coordinator(coordinator, group)
+    make_coordinator(coordinator, other_group)
+    outsider = MembershipFactory(group=other_group)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:groups_meeting_add"),
+        {
+            "group": group.pk,
+            "title": "Summer planning",
+            "starts_at_0": "2030-06-01",
+            "starts_at_1": "19:00",
+            "venue": "Village hall",
+            "attendees": [outsider.pk],
+        },
+    )
+    assert "Choose members of this meeting" in response.content.decode()
+    assert not Meeting.objects.exists()
