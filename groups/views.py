@@ -165,7 +165,9 @@ def _coverage_last_modified(request, **kwargs):
 def coverage_geojson(request):
     """Every active group's simplified coverage as one GeoJSON FeatureCollection. The document is
     built once per version of the groups and kept in the cache under its ETag."""
-    body = cache.get_or_set(f"groups:coverage-geojson:{_coverage_etag(request)}", _coverage_document, 24 * 3600)
+    body = cache.get_or_set(
+        f"groups:coverage-geojson:{_coverage_etag(request)}", _coverage_document, 24 * 3600
+    )
     response = HttpResponse(body, content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
