@@ -87,35 +87,27 @@ def leave_group(membership):
     return membership
 
 
-@transaction.atomic
 def approve_membership(membership):
     """Accept a pending request to join; the person is emailed. Returns whether it changed."""
-    membership = Membership.objects.select_for_update().select_related("group", "user").get(pk=membership.pk)
-    if membership.status != Membership.Status.PENDING:
-        return False
-    membership.status = Membership.Status.ACTIVE
-    membership.joined_at = timezone.now()
-    membership.save(update_fields=["status", "joined_at"])
-    send_templated_email(
-        "groups/emails/membership_approved",
-        _site_context(group=membership.group, member=membership.user),
-        membership.user.email,
-    )
-    return True
+    return _answer_request(membership, Membership.Status.ACTIVE, "groups/emails/membership_approved")
+
+
+def decline_membership(membership):
+    """Turn down a pending request to join; the person is emailed. Returns whether it changed."""
+    return _answer_request(membership, Membership.Status.DECLINED, "groups/emails/membership_declined")
 
 
 @transaction.atomic
-def decline_membership(membership):
-    """Turn down a pending request to join; the person is emailed. Returns whether it changed."""
+def _answer_request(membership, status, email_template):
     membership = Membership.objects.select_for_update().select_related("group", "user").get(pk=membership.pk)
     if membership.status != Membership.Status.PENDING:
         return False
-    membership.status = Membership.Status.DECLINED
-    membership.save(update_fields=["status"])
+    membership.status = status
+    if status == Membership.Status.ACTIVE:
+        membership.joined_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at"])
     send_templated_email(
-        "groups/emails/membership_declined",
-        _site_context(group=membership.group, member=membership.user),
-        membership.user.email,
+        email_template, _site_context(group=membership.group, member=membership.user), membership.user.email
     )
     return True
 
