@@ -1,11 +1,11 @@
 """The action plan of one group, as a printable page and as a CSV, for its coordinators."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+
+from lagportal.lib.csv import csv_response
 
 from . import scoping
 from .models import ActionItem, LocalActionGroup
@@ -60,26 +60,19 @@ def action_plan_page(request, slug):
 @login_required
 def action_plan_csv(request, slug):
     group = _group_for_coordinator(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{group.slug}-action-plan-{timezone.localdate():%Y-%m-%d}.csv"'
+    rows = (
+        [
+            row.issue,
+            row.action,
+            row.lead,
+            row.due_on,
+            row.get_status_display(),
+            row.is_overdue,
+            row.evaluation,
+            row.completed_on,
+            str(row.raised_at) if row.raised_at else "",
+            "; ".join(str(meeting) for meeting in row.reviewed_at.all()),
+        ]
+        for row in _rows(group)
     )
-    response.write("\ufeff")  # a byte-order mark, so spreadsheet programs read the text as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in _rows(group):
-        writer.writerow(
-            [
-                row.issue,
-                row.action,
-                row.lead,
-                row.due_on.isoformat(),
-                row.get_status_display(),
-                "yes" if row.is_overdue else "no",
-                row.evaluation,
-                row.completed_on.isoformat() if row.completed_on else "",
-                str(row.raised_at) if row.raised_at else "",
-                "; ".join(str(meeting) for meeting in row.reviewed_at.all()),
-            ]
-        )
-    return response
+    return csv_response(f"{group.slug}-action-plan-{timezone.localdate():%Y-%m-%d}.csv", CSV_COLUMNS, rows)

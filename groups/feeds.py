@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from lagportal.lib.markdown import render_markdown
+
 from .models import LocalActionGroup
 
 UPDATES_IN_FEED = 20
@@ -39,7 +41,7 @@ class GroupUpdatesFeed(Feed):
         return update.title
 
     def item_description(self, update):
-        return update.body_html
+        return render_markdown(update.body)
 
     def item_pubdate(self, update):
         return update.published_at

@@ -10,7 +10,6 @@ from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils.text import slugify
 
-from ..markdown import render_markdown
 from .membership import Membership, Role
 
 # Metres: the projected copy of each coverage is in the British National Grid.
@@ -222,10 +221,6 @@ class LocalActionGroup(models.Model):
                 params,
             )
         self.refresh_from_db(fields=["coverage", "coverage_bng", "coverage_map", "area_km2"])
-
-    @property
-    def description_html(self):
-        return render_markdown(self.description)
 
     def get_habitats_display(self):
         labels = dict(Habitat.choices)

@@ -7,8 +7,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..markdown import render_markdown
-
 
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self):
@@ -87,14 +85,6 @@ class Meeting(models.Model):
     @property
     def has_started(self):
         return self.starts_at <= timezone.now()
-
-    @property
-    def agenda_html(self):
-        return render_markdown(self.agenda)
-
-    @property
-    def minutes_html(self):
-        return render_markdown(self.minutes)
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -234,7 +224,3 @@ class Update(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
-
-    @property
-    def body_html(self):
-        return render_markdown(self.body)

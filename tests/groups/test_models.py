@@ -43,18 +43,6 @@ def test_a_slug_is_made_from_the_name():
     assert GroupFactory(name="Eden Rivers Trust Balsam Bashers").slug == "eden-rivers-trust-balsam-bashers"
 
 
-def test_description_markdown_is_rendered_without_scripts_or_raw_html():
-    group = GroupFactory(
-        description="**Bold** and [a link](https://example.org)\n\n<script>alert(1)</script>"
-        '<img src=x onerror="alert(2)"> [bad](javascript:alert(3))'
-    )
-    html = group.description_html
-    assert "<strong>Bold</strong>" in html
-    assert 'href="https://example.org"' in html
-    assert "<script" not in html and "onerror" not in html and "<img" not in html
-    assert "javascript:" not in html
-
-
 def test_covering_finds_the_group_whose_area_holds_the_point():
     carlisle = GroupFactory(coverage=square(*CARLISLE))
     GroupFactory(coverage=square(*NORWICH))

@@ -340,6 +340,18 @@ def test_the_action_plan_csv_has_every_row_for_the_groups_coordinator(client, co
     assert {row[6] for row in rows[1:]} == {"", "It worked."}
 
 
+def test_the_action_plan_csv_never_hands_a_spreadsheet_a_formula(client, coordinator, group):
+    make_coordinator(coordinator, group)
+    action_in(group, action='=HYPERLINK("http://evil.example","Click")', lead_partner="@partner")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("groups:action_plan_csv", args=[group.slug]))
+
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
+    assert row[1] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert row[2] == "'@partner"
+
+
 def test_the_printable_action_plan_shows_open_and_closed_rows(client, coordinator, group):
     make_coordinator(coordinator, group)
     action_in(group, action="Survey the beck", due_on=timezone.localdate() - timedelta(days=1))

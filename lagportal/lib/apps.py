@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LibConfig(AppConfig):
+    """The shared layer as an app: its template filters and the record of every email sent."""
+
+    name = "lagportal.lib"
+    label = "lib"
+    verbose_name = _("Mail sent by the portal")
