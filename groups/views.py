@@ -4,15 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Value
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import condition, require_GET, require_POST
+from django.views.decorators.http import require_POST
+
+from lagportal.lib.http import Version, conditional_document, version_tag
 
 from . import finder, scoping, services
 from .forms import DirectoryFilterForm, FinderForm, JoinForm
@@ -139,41 +139,16 @@ def coverage_map(request):
     )
 
 
-def _coverage_version(request):
-    """How many active groups there are and when one last changed: one small query, made once
-    per request, decides whether the document must be built at all."""
-    if not hasattr(request, "_coverage_version"):
-        request._coverage_version = LocalActionGroup.objects.active().aggregate(
-            count=Count("pk"), changed=Max("updated_at")
-        )
-    return request._coverage_version
+def coverage_version(request=None):
+    """How many active groups there are and when one last changed: one small query decides
+    whether the directory, the map and the coverage document must be built again."""
+    state = LocalActionGroup.objects.active().aggregate(count=Count("pk"), changed=Max("updated_at"))
+    return Version(version_tag(state["count"], state["changed"]), state["changed"])
 
 
-def _coverage_etag(request, **kwargs):
-    state = _coverage_version(request)
-    changed = state["changed"].timestamp() if state["changed"] else 0
-    return f'"coverage-{state["count"]}-{changed:.6f}"'
-
-
-def _coverage_last_modified(request, **kwargs):
-    return _coverage_version(request)["changed"]
-
-
-@require_GET
-@gzip_page
-@condition(etag_func=_coverage_etag, last_modified_func=_coverage_last_modified)
+@conditional_document(coverage_version, content_type="application/geo+json")
 def coverage_geojson(request):
-    """Every active group's simplified coverage as one GeoJSON FeatureCollection. The document is
-    built once per version of the groups and kept in the cache under its ETag."""
-    body = cache.get_or_set(
-        f"groups:coverage-geojson:{_coverage_etag(request)}", _coverage_document, 24 * 3600
-    )
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response
-
-
-def _coverage_document():
+    """Every active group's simplified coverage as one GeoJSON FeatureCollection."""
     rows = (
         LocalActionGroup.objects.active()
         .annotate(geojson=AsGeoJSON("coverage_map", precision=GEOJSON_PRECISION))
@@ -195,14 +170,12 @@ def _coverage_document():
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
-def _group_etag(request, slug):
+def _group_coverage_version(request, slug):
     changed = LocalActionGroup.objects.active().filter(slug=slug).values_list("updated_at", flat=True).first()
-    return f'"group-{slug}-{changed.timestamp():.6f}"' if changed else None
+    return Version(version_tag(slug, changed), changed) if changed else None
 
 
-@require_GET
-@gzip_page
-@condition(etag_func=_group_etag)
+@conditional_document(_group_coverage_version, content_type="application/geo+json")
 def group_coverage_geojson(request, slug):
     """One group's simplified coverage, for the small map on its page."""
     row = get_object_or_404(
@@ -214,19 +187,15 @@ def group_coverage_geojson(request, slug):
     if not row["geojson"]:
         raise Http404("This group has no area to draw yet.")
     feature = {"type": "Feature", "properties": {"name": row["name"]}, "geometry": json.loads(row["geojson"])}
-    response = HttpResponse(json.dumps(feature, separators=(",", ":")), content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response
+    return json.dumps(feature, separators=(",", ":"))
 
 
-def _land_etag(request):
+def _land_version(request):
     land = LandArea.objects.filter(name=LandArea.GREAT_BRITAIN).values_list("pk", "area_km2").first()
-    return f'"land-{land[0]}-{land[1]:.3f}"' if land else None
+    return Version(version_tag(*land)) if land else None
 
 
-@require_GET
-@gzip_page
-@condition(etag_func=_land_etag)
+@conditional_document(_land_version, content_type="application/geo+json", cache_control="public, max-age=86400")
 def land_geojson(request):
     """Great Britain's outline, light enough to draw under the groups when there are no map tiles:
     islands under about 30 km² are left out and the coast is simplified to about a kilometre."""
@@ -242,12 +211,9 @@ def land_geojson(request):
         geometry = cursor.fetchone()[0]
     if geometry is None:
         raise Http404("Boundaries are not loaded.")
-    body = json.dumps(
+    return json.dumps(
         {"type": "Feature", "properties": {"name": LandArea.GREAT_BRITAIN}, "geometry": json.loads(geometry)}
     )
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
 
 
 def find_group(request):
