@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import roles, signals  # noqa: F401  (connects the personal-data receivers)
+        from . import emails, roles, signals  # noqa: F401  (email kinds, personal-data receivers)
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")

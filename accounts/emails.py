@@ -1,43 +1,30 @@
-"""Every email the portal sends: rendered from templates in the request, sent by a task."""
+"""The kinds of email the accounts app sends (see lagportal.lib.mail)."""
 
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
-from .tasks import send_email
+from lagportal.lib import mail
 
-
-def render_email(template_prefix, context):
-    """Return (subject, text body, HTML body) from `<prefix>_subject.txt`, `.txt` and `.html`."""
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
-    text_body = render_to_string(f"{template_prefix}.txt", context).strip()
-    html_body = render_to_string(f"{template_prefix}.html", context).strip()
-    return subject, text_body, html_body
+ACCOUNT_DELETED = "accounts/emails/account_deleted"
 
 
-def queue_email(*, subject, text_body, html_body, to, from_email=None, headers=None):
-    """Send the message from a worker once the current transaction commits (never if it rolls back)."""
-    recipients = [to] if isinstance(to, str) else list(to)
-    transaction.on_commit(
-        lambda: send_email.enqueue(
-            subject=subject,
-            text_body=text_body,
-            html_body=html_body,
-            to=recipients,
-            from_email=from_email,
-            headers=headers,
-        )
-    )
+@mail.kind(ACCOUNT_DELETED, label=_("Account deleted"))
+def account_deleted(message):
+    # Sent after the account is gone: everything it needs travels with the message.
+    return {"name": message.context.get("name", "")}
 
 
-def send_templated_email(template_prefix, context, to):
-    """Render the named email and queue it for `to` (an address or a list of them)."""
-    subject, text_body, html_body = render_email(template_prefix, context)
-    queue_email(subject=subject, text_body=text_body, html_body=html_body, to=to)
-
-
-def send_templated_email_to_each(template_prefix, context, recipients):
-    """Render the named email once and queue a separate message to each address (nobody sees
-    the others' addresses)."""
-    subject, text_body, html_body = render_email(template_prefix, context)
-    for address in dict.fromkeys(recipients):
-        queue_email(subject=subject, text_body=text_body, html_body=html_body, to=address)
+# allauth renders its own messages in the request (they carry one-time links): named here for the
+# admin's list of what was sent.
+for _prefix, _label in [
+    ("account/email/email_confirmation_signup", _("Confirm your email address (sign-up)")),
+    ("account/email/email_confirmation", _("Confirm your email address")),
+    ("account/email/password_reset_key", _("Password reset link")),
+    ("account/email/unknown_account", _("Password reset for an address without an account")),
+    ("account/email/account_already_exists", _("Sign-up with an address that has an account")),
+    ("account/email/password_changed", _("Password changed")),
+    ("account/email/password_set", _("Password set")),
+    ("account/email/email_changed", _("Email address changed")),
+    ("account/email/email_confirm", _("Email address confirmed")),
+    ("account/email/email_deleted", _("Email address removed")),
+]:
+    mail.label_prerendered(_prefix, label=_label)

@@ -11,7 +11,7 @@ NNSS_STAFF = "NNSS staff"
 COORDINATORS = "Coordinators"
 
 # Apps whose every permission NNSS staff hold.
-PORTAL_APPS = ["accounts", "groups", "species", "volunteering", "toolkit"]
+PORTAL_APPS = ["lib", "accounts", "groups", "species", "volunteering", "toolkit"]
 
 
 def coordinator_permissions(apps=global_apps):
@@ -29,11 +29,15 @@ def sync_role_permissions(apps=global_apps, **kwargs):
     Permission = apps.get_model("auth", "Permission")
 
     staff, _ = Group.objects.get_or_create(name=NNSS_STAFF)
-    staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
+    staff.permissions.set(Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
 
+    # Exactly the listed permissions: one taken off an app's list is taken away here too.
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS)
-    for name in coordinator_permissions():
-        app_label, codename = name.split(".", 1)
-        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-        if permission is not None:
-            coordinators.permissions.add(permission)
+    wanted = [name.split(".", 1) for name in coordinator_permissions()]
+    coordinators.permissions.set(
+        [
+            permission
+            for app_label, codename in wanted
+            for permission in Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        ]
+    )

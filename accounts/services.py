@@ -3,9 +3,10 @@
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from .emails import send_templated_email
+from lagportal.lib import mail
+
+from .emails import ACCOUNT_DELETED
 from .models import User
 from .signals import collect_personal_data, erase_personal_data
 
@@ -20,11 +21,12 @@ def export_personal_data(user):
 
 @transaction.atomic
 def delete_account(user):
-    """Erase `user`: each app removes or anonymises its rows, sessions end, the account goes."""
+    """Erase `user`: each app removes or anonymises its rows, sessions end, every email sent to
+    them or naming them is forgotten, the account goes, and a goodbye email is sent."""
     erase_personal_data.send(sender=User, user=user)
     for session in UserSession.objects.filter(user=user):
         session.end()
-    # Sent mail kept in the task queue's results still names the person.
-    DBTaskResult.objects.finished().filter(args_kwargs__kwargs__to__contains=[user.email]).delete()
-    send_templated_email("accounts/emails/account_deleted", {"name": user.get_short_name()}, user.email)
+    mail.forget(user)
+    # Addressed by text, not to the account, and the address is blanked once it has gone.
+    mail.queue(ACCOUNT_DELETED, to=user.email, context={"name": user.get_short_name()}, forget_address=True)
     user.delete()

@@ -9,6 +9,9 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.dispatch import Signal, receiver
 
+from lagportal.lib.mail import label_of
+from lagportal.lib.models import Message
+
 from .models import User
 
 collect_personal_data = Signal()
@@ -39,5 +42,17 @@ def collect_account(sender, user, **kwargs):
                 "last_seen_at": session.last_seen_at,
             }
             for session in UserSession.objects.filter(user=user).order_by("created_at")
+        ],
+        "emails": [
+            {
+                "kind": str(label_of(message.kind)),
+                # Mail about the person to someone else (e.g. "new member" to coordinators) is theirs
+                # to know of, but the other person's address is not.
+                "to": message.to_address if message.recipient_id == user.pk else "another person",
+                "status": message.get_status_display(),
+                "queued_at": message.queued_at,
+                "sent_at": message.sent_at,
+            }
+            for message in Message.objects.naming(user).order_by("queued_at")
         ],
     }

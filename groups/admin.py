@@ -1,8 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
+
+from lagportal.lib.mail import label_of
+from lagportal.lib.models import Message
 
 from . import scoping, services
 from .coverage import CoverageAdminForm
@@ -18,28 +24,23 @@ from .models import (
 from .scoping import GroupScopedAdmin, GroupScopedModelAdmin
 from .tasks import refresh_national_coverage
 
-GROUP_GEOMETRY = ["coverage", "coverage_bng", "coverage_map"]
-
-
-def without_group_geometry(queryset, path="group"):
-    """Select the related group without its (large) coverage geometries."""
-    return queryset.select_related(path).defer(*(f"{path}__{field}" for field in GROUP_GEOMETRY))
-
 
 class GroupFilter(admin.SimpleListFilter):
     """Filter by group, offering only the groups the person may see."""
 
-    title = "group"
+    title = _("group")
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
         groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
-        return [(group.pk, group.name) for group in groups.only("pk", "name")]
+        return [(str(group.pk), group.name) for group in groups.only("pk", "name")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            path = scoping.group_path_of(queryset.model)
-            return queryset.filter(**{f"{path}__pk" if path else "pk": self.value()})
+        # Only one of the person's own groups filters: anything else typed into the address
+        # (another group's id, a word) is ignored, and never an error page.
+        chosen = self.value()
+        if chosen and chosen in {value for value, _label in self.lookup_choices}:
+            return queryset.filter(scoping.belonging_to(queryset.model, [int(chosen)]))
         return queryset
 
 
@@ -78,7 +79,7 @@ class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
 
     def get_queryset(self, request):
         # The list never draws the areas; the change form loads the one it needs.
-        return super().get_queryset(request).defer("coverage", "coverage_bng", "coverage_map")
+        return super().get_queryset(request).without_geometry()
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -110,12 +111,63 @@ class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
 # --- Members and roles --------------------------------------------------------------------------
 
 
+class RoleForm(forms.ModelForm):
+    """A role in the members admin: a new row gives a role, an end date ends one. Roles are never
+    deleted or edited afterwards, so their history stays as it was."""
+
+    class Meta:
+        model = MembershipRole
+        fields = ["role", "started_on", "ended_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["role"].disabled = True
+            self.fields["started_on"].disabled = True
+            self.fields["ended_on"].disabled = self.instance.ended_on is not None
+        else:
+            self.fields["ended_on"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("A role cannot end before it started."))
+        if ended and ended > timezone.localdate():
+            self.add_error("ended_on", _("End a role today or on a past date, not in the future."))
+        return cleaned
+
+
+class RoleFormSet(forms.BaseInlineFormSet):
+    """Saves through groups.services, so only active members hold roles and access follows."""
+
+    def clean(self):
+        super().clean()
+        membership = self.instance
+        adding = any(form.has_changed() and not form.instance.pk for form in self.forms if form.is_valid())
+        if adding and membership.status != Membership.Status.ACTIVE:
+            raise forms.ValidationError(_("Only active members can hold a role: approve the request first."))
+
+    def save_new(self, form, commit=True):
+        return services.give_role(
+            self.instance, form.cleaned_data["role"], started_on=form.cleaned_data.get("started_on")
+        )
+
+    def save_existing(self, form, obj, commit=True):
+        if "ended_on" in form.changed_data and form.cleaned_data.get("ended_on"):
+            return services.end_role(obj, on=form.cleaned_data["ended_on"])
+        return obj
+
+
 class MembershipRoleInline(GroupScopedAdmin, admin.TabularInline):
     model = MembershipRole
+    form = RoleForm
+    formset = RoleFormSet
     extra = 0
+    can_delete = False
     fields = ["role", "started_on", "ended_on"]
-    verbose_name = "role"
-    verbose_name_plural = "roles (besides member): leave 'ended on' empty while the role is held"
+    verbose_name = _("role")
+    verbose_name_plural = _("roles (besides member): add one to give it, set its end date to end it")
 
 
 @admin.register(Membership)
@@ -148,7 +200,7 @@ class MembershipAdmin(GroupScopedModelAdmin):
     actions = ["approve_requests", "decline_requests"]
 
     def get_queryset(self, request):
-        queryset = without_group_geometry(super().get_queryset(request)).select_related("user")
+        queryset = super().get_queryset(request).with_group().select_related("user")
         return queryset.prefetch_related("roles")
 
     def has_add_permission(self, request):
@@ -187,10 +239,6 @@ class MembershipAdmin(GroupScopedModelAdmin):
         if not user.emergency_contact_name:
             return "—"
         return f"{user.emergency_contact_name} {user.emergency_contact_phone}".strip()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.sync_coordinator_access(form.instance.user)
 
     @admin.action(description="Approve the selected requests to join (the people are emailed)")
     def approve_requests(self, request, queryset):
@@ -237,7 +285,20 @@ class MeetingAdmin(GroupScopedModelAdmin, LeafletGeoAdminMixin, admin.ModelAdmin
     actions = ["publish_agenda", "publish_minutes"]
 
     def get_queryset(self, request):
-        return without_group_geometry(super().get_queryset(request))
+        return super().get_queryset(request).with_group()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "attendees":
+            members = Membership.objects.active().with_group().select_related("user")
+            kwargs["queryset"] = scoping.scope(members, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        attendees = form.base_fields.get("attendees")
+        if obj is not None and attendees is not None:
+            attendees.queryset = attendees.queryset.filter(group=obj.group_id)
+        return form
 
     @admin.display(description="agenda sent", boolean=True)
     def agenda_sent(self, meeting):
@@ -311,7 +372,7 @@ class ActionItemAdmin(GroupScopedModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        return without_group_geometry(super().get_queryset(request)).select_related("lead_member__user")
+        return super().get_queryset(request).with_group().select_related("lead_member__user")
 
     def changelist_view(self, request, extra_context=None):
         groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user).only("name", "slug")
@@ -344,7 +405,7 @@ class UpdateAdmin(GroupScopedModelAdmin):
     actions = ["publish"]
 
     def get_queryset(self, request):
-        return without_group_geometry(super().get_queryset(request)).select_related("author")
+        return super().get_queryset(request).with_group().select_related("author")
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
@@ -356,6 +417,66 @@ class UpdateAdmin(GroupScopedModelAdmin):
         for update in queryset:
             services.publish_update(update)
         self.message_user(request, f"Published {queryset.count()} update(s).", messages.SUCCESS)
+
+
+# --- Mail ---------------------------------------------------------------------------------------
+
+
+class MessageKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(((name, label_of(name)) for name in model_admin.get_queryset(request).kinds()), key=str)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+@admin.register(Message)
+class MessageAdmin(GroupScopedModelAdmin):
+    """What was emailed to whom: for their groups' rows to coordinators, everything to NNSS staff.
+    Read only, and never the message itself (it may hold a sign-in link)."""
+
+    list_display = ["queued_at", "kind_label", "to", "about_link", "status", "sent_at"]
+    list_filter = ["status", MessageKindFilter]
+    search_fields = ["to_address", "recipient__full_name"]
+    date_hierarchy = "queued_at"
+    fields = ["kind_label", "to", "about_link", "status", "queued_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient", "about_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, message):
+        return label_of(message.kind)
+
+    @admin.display(description=_("to"), ordering="to_address")
+    def to(self, message):
+        if message.recipient_id:
+            return f"{message.recipient.get_full_name()} <{message.to_address}>"
+        return message.to_address or _("(address erased)")
+
+    @admin.display(description=_("about"))
+    def about_link(self, message):
+        if message.about_type_id is None:
+            return "—"
+        kind = message.about_type
+        try:
+            url = reverse(f"admin:{kind.app_label}_{kind.model}_change", args=[message.about_id])
+        except NoReverseMatch:
+            return f"{kind.name} #{message.about_id}"
+        return format_html('<a href="{}">{} #{}</a>', url, kind.name, message.about_id)
 
 
 @admin.register(CoverageSnapshot)

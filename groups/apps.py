@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GroupsConfig(AppConfig):
     name = "groups"
-    verbose_name = "Local Action Groups"
+    verbose_name = _("Local Action Groups")
     # What the Coordinators permission group may do; `groups.scoping` limits it to their own groups.
     coordinator_permissions = [
         "groups.view_localactiongroup",
@@ -13,7 +14,6 @@ class GroupsConfig(AppConfig):
         "groups.view_membershiprole",
         "groups.add_membershiprole",
         "groups.change_membershiprole",
-        "groups.delete_membershiprole",
         *(
             f"groups.{verb}_{model}"
             for model in ("meeting", "actionitem", "update")
@@ -22,4 +22,16 @@ class GroupsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (connects the export receiver)
+        from lagportal.lib.models import Message
+
+        from . import checks, emails, personal_data, scoping  # noqa: F401  (checks, email kinds, receivers)
+        from .models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Update
+
+        scoping.register(LocalActionGroup, "")
+        scoping.register(Membership, "group")
+        scoping.register(MembershipRole, "membership__group")
+        scoping.register(Meeting, "group")
+        scoping.register(ActionItem, "group")
+        scoping.register(Update, "group")
+        # An email belongs to the groups of the row it is about (a membership, a meeting, an update).
+        scoping.register(Message, rule=scoping.about_scoped_rows)

@@ -2,34 +2,71 @@
 
 NNSS staff hold the `groups.manage_all_groups` permission and see every group. A coordinator sees
 the groups where they hold an open coordinator role, and the rows that belong to those groups.
-Every model that belongs to a group is registered here with the lookup from it to its group;
+
+Every model that belongs to groups is registered here, from its app's `AppConfig.ready()`, in one
+of two ways:
+- `register(Model, path="group")`: the lookup from the model to its one group ("" for the group);
+- `register(Model, rule=function)`: `function(group_ids)` returns a Q of the rows that belong to any
+  of those groups, for rows that belong to groups in another way (a sighting belongs to the groups
+  whose area contains its point; an email to the groups of the row it is about).
 `GroupScopedAdmin` then scopes its admin (lists, search, autocomplete, object pages, foreign-key
-and many-to-many choices, inlines and actions) with no further code.
+and many-to-many choices, inlines, actions and filters) with no further code.
+
+Scoping fails closed: `scope()` refuses a model that is not registered (NotScoped), a foreign key
+to a model that is neither registered nor declared public offers a coordinator nothing, and
+`manage.py check` fails when a scoped admin's model is not registered, or when a registered model
+has an admin that is not scoped (groups.checks).
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from .models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
+from .models import Membership, MembershipRole, Role
 
 MANAGE_ALL_GROUPS = "groups.manage_all_groups"
 
+
+class NotScoped(LookupError):
+    """A model was scoped that nobody registered: refusing is safer than showing every row."""
+
+
 # model → lookup path from the model to its LocalActionGroup ("" for the group itself).
 _group_paths = {}
+# model → function(group_ids) → Q of the rows that belong to any of those groups.
+_group_rules = {}
+# Models anyone with admin access may pick from a list (e.g. species): not group data.
+_public_models = set()
 
 
-def register(model, group_path):
-    """Declare that rows of `model` belong to the group reached by `group_path`."""
-    _group_paths[model] = group_path
+def register(model, path=None, *, rule=None):
+    """Declare that rows of `model` belong to groups: by the lookup `path`, or by `rule`."""
+    if (path is None) == (rule is None):
+        raise ValueError("Register a model with a path or a rule, not both or neither.")
+    if rule is None:
+        _group_paths[model] = path
+    else:
+        _group_rules[model] = rule
+
+
+def register_public(model):
+    """Declare that anyone who may use the admin may choose rows of `model` (it is nobody's data)."""
+    _public_models.add(model)
+
+
+def is_registered(model):
+    return model in _group_paths or model in _group_rules
 
 
 def group_path_of(model):
+    """The lookup from `model` to its group, or None (unregistered, or scoped by a rule)."""
     return _group_paths.get(model)
 
 
 def scoped_models():
-    return dict(_group_paths)
+    return {**_group_paths, **_group_rules}
 
 
 def manages_all_groups(user):
@@ -56,37 +93,78 @@ def is_coordinator(user):
     return bool(coordinated_group_ids(user))
 
 
+def belonging_to(model, group_ids):
+    """A Q of the rows of `model` that belong to any of `group_ids`. Raises NotScoped."""
+    if model in _group_rules:
+        return _group_rules[model](group_ids)
+    if model not in _group_paths:
+        raise NotScoped(f"{model._meta.label} is not registered with groups.scoping.")
+    path = _group_paths[model]
+    return Q(**{f"{path}__in" if path else "pk__in": list(group_ids)})
+
+
 def scope(queryset, user):
-    """`queryset` narrowed to the rows `user` may see; unchanged for NNSS staff, empty for others."""
-    path = group_path_of(queryset.model)
-    if path is None or manages_all_groups(user):
+    """`queryset` narrowed to the rows `user` may see: all for NNSS staff, their groups' rows for
+    a coordinator, none for anyone else. Raises NotScoped for a model nobody registered."""
+    if not is_registered(queryset.model):  # refused for everyone, NNSS staff included
+        raise NotScoped(f"{queryset.model._meta.label} is not registered with groups.scoping.")
+    if manages_all_groups(user):
         return queryset
     group_ids = coordinated_group_ids(user)
     if not group_ids:
         return queryset.none()
-    return queryset.filter(**{f"{path}__in" if path else "pk__in": group_ids})
+    return queryset.filter(belonging_to(queryset.model, group_ids))
 
 
-def group_id_of(obj):
-    """The id of the group `obj` belongs to, following its registered path."""
-    path = group_path_of(type(obj))
+def group_ids_of(obj):
+    """The ids of the groups `obj` belongs to."""
+    model = type(obj)
+    if model in _group_rules:
+        from .models import LocalActionGroup
+
+        return {
+            group_id
+            for group_id in LocalActionGroup.objects.values_list("pk", flat=True)
+            if model._default_manager.filter(_group_rules[model]([group_id]), pk=obj.pk).exists()
+        }
+    path = _group_paths.get(model)
+    if path is None:
+        raise NotScoped(f"{model._meta.label} is not registered with groups.scoping.")
     if path == "":
-        return obj.pk
+        return {obj.pk}
     *hops, last = path.split("__")
     for hop in hops:
         obj = getattr(obj, hop)
         if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
+            return set()
+    group_id = getattr(obj, f"{last}_id", None)
+    return {group_id} if group_id is not None else set()
 
 
 def may_manage(user, obj):
-    """Whether `user` may see and change `obj` (a registered, single-group row)."""
+    """Whether `user` may see and change `obj` (a row of a registered model)."""
     if obj is None or manages_all_groups(user):
         return True
-    if group_path_of(type(obj)) is None:
+    model = type(obj)
+    if not is_registered(model):
         return False
-    return group_id_of(obj) in coordinated_group_ids(user)
+    group_ids = coordinated_group_ids(user)
+    if not group_ids:
+        return False
+    if model in _group_rules:
+        return model._default_manager.filter(belonging_to(model, group_ids), pk=obj.pk).exists()
+    return bool(group_ids_of(obj) & group_ids)
+
+
+def choices_for(model, user):
+    """The rows of `model` that `user` may pick in a form: scoped for a registered model, all for
+    a public one, none otherwise (unless the user manages every group)."""
+    queryset = model._default_manager.all()
+    if is_registered(model):
+        return scope(queryset, user)
+    if model in _public_models or manages_all_groups(user):
+        return queryset
+    return queryset.none()
 
 
 class GroupScopedAdmin:
@@ -112,13 +190,13 @@ class GroupScopedAdmin:
         return allowed and (manages_all_groups(request.user) or is_coordinator(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs and group_path_of(db_field.remote_field.model) is not None:
-            kwargs["queryset"] = scope(db_field.remote_field.model._default_manager.all(), request.user)
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = choices_for(db_field.remote_field.model, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs and group_path_of(db_field.remote_field.model) is not None:
-            kwargs["queryset"] = scope(db_field.remote_field.model._default_manager.all(), request.user)
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = choices_for(db_field.remote_field.model, request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -127,7 +205,7 @@ class GroupScopedModelAdmin(GroupScopedAdmin, admin.ModelAdmin):
 
     def _object_or_404(self, request, object_id):
         if object_id is not None and self.get_object(request, unquote(object_id)) is None:
-            raise Http404(f"No {self.opts.verbose_name} with that id in your groups.")
+            raise Http404(_("No %(thing)s with that id in your groups.") % {"thing": self.opts.verbose_name})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._object_or_404(request, object_id)
@@ -142,9 +220,15 @@ class GroupScopedModelAdmin(GroupScopedAdmin, admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-register(LocalActionGroup, "")
-register(Membership, "group")
-register(MembershipRole, "membership__group")
-register(Meeting, "group")
-register(ActionItem, "group")
-register(Update, "group")
+def about_scoped_rows(group_ids):
+    """The rule for rows that are *about* another row (an email about a membership, a meeting…):
+    they belong to the groups of the row they are about. The model has `about_type`/`about_id`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    condition = Q(pk__in=[])
+    for model in scoped_models():
+        if _group_rules.get(model) is about_scoped_rows:
+            continue
+        rows = model._default_manager.filter(belonging_to(model, group_ids)).values("pk")
+        condition |= Q(about_type=ContentType.objects.get_for_model(model), about_id__in=rows)
+    return condition

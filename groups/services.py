@@ -1,14 +1,21 @@
-"""Workflows of groups: joining and leaving, members and roles, meetings, updates, national coverage."""
+"""Workflows of groups: joining and leaving, members and roles, meetings, updates, national coverage.
 
-from django.conf import settings
+Locks are always taken in one order, so no two workflows wait on each other: the group, then the
+membership, then the person (`select_for_update(of=("self",))`, so a join never locks what it
+reads alongside, and never loads a group's areas to write an email).
+"""
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as PermissionGroup
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.emails import send_templated_email, send_templated_email_to_each
 from accounts.roles import COORDINATORS, NNSS_STAFF
+from lagportal.lib import mail
 
+from . import emails
 from .models import (
     CoverageSnapshot,
     LandArea,
@@ -20,7 +27,7 @@ from .models import (
     Update,
 )
 
-CONTACT_CONSENT_TEXT = (
+CONTACT_CONSENT_TEXT = gettext_lazy(
     "The group's coordinators may contact me about its work and its events, by email or by phone."
 )
 
@@ -33,8 +40,16 @@ class PublishingError(Exception):
     """An agenda, minutes or update that cannot be published yet; the message says why."""
 
 
-def _site_context(**context):
-    return {"site_url": settings.SITE_URL, **context}
+def _lock_group(group_id):
+    return LocalActionGroup.objects.select_for_update(of=("self",)).without_geometry().get(pk=group_id)
+
+
+def _lock_membership(membership_id):
+    return Membership.objects.select_for_update(of=("self",)).get(pk=membership_id)
+
+
+def _lock_person(user_id):
+    return get_user_model().objects.select_for_update(of=("self",)).get(pk=user_id)
 
 
 # --- Joining and leaving ------------------------------------------------------------------------
@@ -42,41 +57,61 @@ def _site_context(**context):
 
 @transaction.atomic
 def join_group(group, user, *, contact_consent):
-    """Make `user` a member of `group` (or ask to be one); joining twice returns the same membership."""
+    """Make `user` a member of `group` (or ask to be one); joining twice returns the same membership.
+
+    Raises MembershipError when the group takes no members, or when a declined person asks again
+    within Membership.ASK_AGAIN_AFTER of asking again before.
+    """
     # Locking the group serialises joins to it, so two clicks cannot make two memberships.
-    group = LocalActionGroup.objects.select_for_update().without_geometry().get(pk=group.pk)
+    group = _lock_group(group.pk)
     if not group.is_active:
-        raise MembershipError("This group is not taking new members.")
+        raise MembershipError(_("This group is not taking new members."))
     membership = Membership.objects.filter(user=user, group=group).first()
     if membership is not None and membership.is_current:
         return membership
     membership = membership or Membership(user=user, group=group)
 
     now = timezone.now()
+    if membership.status == Membership.Status.DECLINED:
+        if membership.asked_again_at and now < membership.asked_again_at + Membership.ASK_AGAIN_AFTER:
+            raise MembershipError(
+                _("%(group)s declined your request to join. You can ask again from %(date)s.")
+                % {
+                    "group": group.name,
+                    "date": formats.date_format(
+                        timezone.localtime(membership.asked_again_at + Membership.ASK_AGAIN_AFTER)
+                    ),
+                }
+            )
+        membership.asked_again_at = now
     membership.status = Membership.Status.ACTIVE if group.is_open else Membership.Status.PENDING
     membership.requested_at = now
     membership.joined_at = now if group.is_open else None
+    membership.answered_at = None
     membership.left_at = None
     membership.contact_consent = contact_consent
-    membership.contact_consent_text = CONTACT_CONSENT_TEXT
+    membership.contact_consent_text = str(CONTACT_CONSENT_TEXT)
     membership.contact_consent_at = now
+
+    # Joining and leaving again and again tells the coordinators once a period, not each time.
+    tell_coordinators = membership.coordinators_told_at is None or (
+        now >= membership.coordinators_told_at + Membership.ASK_AGAIN_AFTER
+    )
+    coordinators = list(group.coordinators()) or ([group.contact_email] if group.contact_email else [])
+    if tell_coordinators and coordinators:
+        membership.coordinators_told_at = now
     membership.save()
 
-    context = _site_context(group=group, member=user, membership=membership)
-    send_templated_email("groups/emails/join_confirmation", context, user.email)
-    coordinators = [person.email for person in group.coordinators()] or (
-        [group.contact_email] if group.contact_email else []
-    )
-    if coordinators:
-        context["admin_url"] = settings.SITE_URL + reverse("admin:groups_membership_changelist")
-        send_templated_email_to_each("groups/emails/new_member", context, coordinators)
+    mail.queue(emails.JOIN_CONFIRMATION, to=user, about=membership)
+    if tell_coordinators and coordinators:
+        mail.queue(emails.NEW_MEMBER, to=coordinators, about=membership, person=user)
     return membership
 
 
 @transaction.atomic
 def leave_group(membership):
     """End a membership (or withdraw a request) and any roles held in it."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _lock_membership(membership.pk)
     if not membership.is_current:
         return membership
     membership.status = Membership.Status.LEFT
@@ -89,34 +124,47 @@ def leave_group(membership):
 
 def approve_membership(membership):
     """Accept a pending request to join; the person is emailed. Returns whether it changed."""
-    return _answer_request(membership, Membership.Status.ACTIVE, "groups/emails/membership_approved")
+    return _answer_request(membership, Membership.Status.ACTIVE, emails.MEMBERSHIP_APPROVED)
 
 
 def decline_membership(membership):
     """Turn down a pending request to join; the person is emailed. Returns whether it changed."""
-    return _answer_request(membership, Membership.Status.DECLINED, "groups/emails/membership_declined")
+    return _answer_request(membership, Membership.Status.DECLINED, emails.MEMBERSHIP_DECLINED)
 
 
 @transaction.atomic
-def _answer_request(membership, status, email_template):
-    membership = Membership.objects.select_for_update().select_related("group", "user").get(pk=membership.pk)
+def _answer_request(membership, status, email):
+    # The group first, as join_group locks it: a join and an answer never wait on each other.
+    _lock_group(membership.group_id)
+    membership = _lock_membership(membership.pk)
     if membership.status != Membership.Status.PENDING:
         return False
+    now = timezone.now()
     membership.status = status
+    membership.answered_at = now
     if status == Membership.Status.ACTIVE:
-        membership.joined_at = timezone.now()
-    membership.save(update_fields=["status", "joined_at"])
-    send_templated_email(
-        email_template, _site_context(group=membership.group, member=membership.user), membership.user.email
-    )
+        membership.joined_at = now
+    membership.save(update_fields=["status", "joined_at", "answered_at"])
+    mail.queue(email, to=membership.user, about=membership)
     return True
 
 
 # --- Roles --------------------------------------------------------------------------------------
 
 
-def sync_coordinator_access(user):
-    """Coordinators use the admin: give or take away staff status and the Coordinators permissions."""
+def _lock_membership_and_person(membership_id):
+    """Lock a membership, then its person: every role change takes them in this order, so two
+    changes to one person's roles (in two groups) run one after the other."""
+    membership = _lock_membership(membership_id)
+    membership.user = _lock_person(membership.user_id)
+    return membership
+
+
+def _sync_coordinator_access(user):
+    """Coordinators use the admin: give or take away staff status and the Coordinators permissions.
+
+    The caller holds the lock on `user`, so the roles read here include every committed change.
+    """
     coordinates = MembershipRole.objects.filter(
         membership__user=user,
         membership__status=Membership.Status.ACTIVE,
@@ -138,59 +186,71 @@ def sync_coordinator_access(user):
 
 
 @transaction.atomic
-def give_role(membership, role):
-    """Give an active member a role (coordinator, chair…); giving it twice returns the open one."""
+def give_role(membership, role, *, started_on=None):
+    """Give an active member a role (coordinator, chair…) from `started_on` (today by default);
+    giving it twice returns the open one. Raises MembershipError for anyone not an active member."""
+    membership = _lock_membership_and_person(membership.pk)
     if membership.status != Membership.Status.ACTIVE:
-        raise MembershipError("Only active members can hold a role: approve the request first.")
-    held, _ = MembershipRole.objects.get_or_create(membership=membership, role=role, ended_on__isnull=True)
+        raise MembershipError(_("Only active members can hold a role: approve the request first."))
+    held = membership.roles.filter(role=role, ended_on__isnull=True).first()
+    if held is None:
+        held = MembershipRole.objects.create(
+            membership=membership, role=role, started_on=started_on or timezone.localdate()
+        )
     if role == Role.COORDINATOR:
-        sync_coordinator_access(membership.user)
+        _sync_coordinator_access(membership.user)
     return held
 
 
 @transaction.atomic
-def end_role(membership_role):
-    """End a role today; a person who coordinates nothing any more loses admin access."""
-    if membership_role.ended_on is None:
-        membership_role.ended_on = max(timezone.localdate(), membership_role.started_on)
-        membership_role.save(update_fields=["ended_on"])
-    if membership_role.role == Role.COORDINATOR:
-        sync_coordinator_access(membership_role.membership.user)
-    return membership_role
+def end_role(membership_role, *, on=None):
+    """End a role on `on` (today by default, never before it started); a person who coordinates
+    nothing any more loses admin access. Ending an ended role changes nothing."""
+    membership = _lock_membership_and_person(membership_role.membership_id)
+    held = MembershipRole.objects.select_for_update(of=("self",)).get(pk=membership_role.pk)
+    if held.ended_on is None:
+        held.ended_on = max(on or timezone.localdate(), held.started_on)
+        held.save(update_fields=["ended_on"])
+    if held.role == Role.COORDINATOR:
+        _sync_coordinator_access(membership.user)
+    return held
 
 
 # --- Meetings -----------------------------------------------------------------------------------
 
 
-def _member_addresses(group):
-    return list(
-        Membership.objects.active()
-        .filter(group=group)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
+def _members(group, **membership_lookups):
+    """The group's active members, as people; `membership_lookups` narrow the membership itself
+    (in the same filter, so a consent given to another group never counts here)."""
+    lookups = {f"memberships__{name}": value for name, value in membership_lookups.items()}
+    return (
+        get_user_model()
+        .objects.filter(memberships__group=group, memberships__status=Membership.Status.ACTIVE, **lookups)
+        .order_by("email")
     )
+
+
+def _lock_meeting(meeting_id):
+    return Meeting.objects.select_for_update(of=("self",)).with_group().get(pk=meeting_id)
 
 
 @transaction.atomic
 def publish_agenda(meeting):
     """Circulate the agenda to the group's members before the meeting, with the open actions
     carried forward from the action plan. Publishing twice sends nothing more."""
-    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    meeting = _lock_meeting(meeting.pk)
     if meeting.agenda_published_at:
         return meeting
     if meeting.has_started:
-        raise PublishingError(f"“{meeting}” has already started: publish its minutes instead.")
+        raise PublishingError(
+            _("“%(meeting)s” has already started: publish its minutes instead.") % {"meeting": meeting}
+        )
     if not meeting.agenda.strip():
-        raise PublishingError(f"“{meeting}” has no agenda yet: write it first.")
-    carried_forward = list(meeting.group.actions.open().select_related("lead_member__user"))
-    meeting.actions_reviewed.add(*carried_forward)
+        raise PublishingError(_("“%(meeting)s” has no agenda yet: write it first.") % {"meeting": meeting})
+    meeting.actions_reviewed.add(*meeting.group.actions.open())
     meeting.agenda_published_at = timezone.now()
-    meeting.save(update_fields=["agenda_published_at"])
-    send_templated_email_to_each(
-        "groups/emails/agenda",
-        _site_context(group=meeting.group, meeting=meeting, actions=carried_forward),
-        _member_addresses(meeting.group),
-    )
+    meeting.save(update_fields=["agenda_published_at", "updated_at"])
+    mail.queue(emails.AGENDA, to=_members(meeting.group), about=meeting)
     return meeting
 
 
@@ -198,20 +258,18 @@ def publish_agenda(meeting):
 def publish_minutes(meeting):
     """Send the minutes to the group's members once the meeting has happened. Publishing twice
     sends nothing more."""
-    meeting = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    meeting = _lock_meeting(meeting.pk)
     if meeting.minutes_published_at:
         return meeting
     if not meeting.has_started:
-        raise PublishingError(f"“{meeting}” has not happened yet: its minutes can wait.")
+        raise PublishingError(
+            _("“%(meeting)s” has not happened yet: its minutes can wait.") % {"meeting": meeting}
+        )
     if not meeting.minutes.strip():
-        raise PublishingError(f"“{meeting}” has no minutes yet: write them first.")
+        raise PublishingError(_("“%(meeting)s” has no minutes yet: write them first.") % {"meeting": meeting})
     meeting.minutes_published_at = timezone.now()
-    meeting.save(update_fields=["minutes_published_at"])
-    send_templated_email_to_each(
-        "groups/emails/minutes",
-        _site_context(group=meeting.group, meeting=meeting),
-        _member_addresses(meeting.group),
-    )
+    meeting.save(update_fields=["minutes_published_at", "updated_at"])
+    mail.queue(emails.MINUTES, to=_members(meeting.group), about=meeting)
     return meeting
 
 
@@ -222,16 +280,12 @@ def publish_minutes(meeting):
 def publish_update(update):
     """Publish an update on the group's page and feed, and email it to the members who agreed to
     be contacted when asked to. Publishing twice sends nothing more."""
-    update = Update.objects.select_for_update().select_related("group").get(pk=update.pk)
+    update = Update.objects.select_for_update(of=("self",)).with_group().get(pk=update.pk)
     if update.published_at is None:
         update.published_at = timezone.now()
     if update.email_members and update.emailed_at is None:
-        recipients = Membership.objects.active().filter(group=update.group, contact_consent=True)
-        send_templated_email_to_each(
-            "groups/emails/update",
-            _site_context(group=update.group, update=update),
-            recipients.values_list("user__email", flat=True).order_by("user__email"),
-        )
+        readers = _members(update.group, contact_consent=True)
+        mail.queue(emails.UPDATE, to=readers, about=update)
         update.emailed_at = timezone.now()
     update.save(update_fields=["published_at", "emailed_at", "updated_at"])
     return update

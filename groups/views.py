@@ -195,7 +195,9 @@ def _land_version(request):
     return Version(version_tag(*land)) if land else None
 
 
-@conditional_document(_land_version, content_type="application/geo+json", cache_control="public, max-age=86400")
+@conditional_document(
+    _land_version, content_type="application/geo+json", cache_control="public, max-age=86400"
+)
 def land_geojson(request):
     """Great Britain's outline, light enough to draw under the groups when there are no map tiles:
     islands under about 30 km² are left out and the coast is simplified to about a kilometre."""
@@ -262,7 +264,7 @@ def join_group(request, slug):
 @require_POST
 def leave_group(request, slug):
     membership = get_object_or_404(
-        Membership.objects.current().select_related("group"), group__slug=slug, user=request.user
+        Membership.objects.current().with_group(), group__slug=slug, user=request.user
     )
     services.leave_group(membership)
     messages.success(request, f"You have left {membership.group.name}.")
@@ -272,11 +274,7 @@ def leave_group(request, slug):
 @login_required
 def my_groups(request):
     memberships = (
-        Membership.objects.filter(user=request.user)
-        .current()
-        .select_related("group")
-        .defer("group__coverage", "group__coverage_bng", "group__coverage_map")
-        .prefetch_related("roles")
+        Membership.objects.filter(user=request.user).current().with_group().prefetch_related("roles")
     )
     meetings = (
         Meeting.objects.visible_to_member(request.user)

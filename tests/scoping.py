@@ -10,13 +10,23 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from groups import emails
 from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
+from lagportal.lib import mail
+from lagportal.lib.models import Message
 
 from .factories import UserFactory
 
 
 def make_membership(group):
     return Membership.objects.create(user=UserFactory(), group=group, status=Membership.Status.ACTIVE)
+
+
+def make_message(group):
+    """An email about a membership of the group (as the "new member" email to its coordinators)."""
+    membership = make_membership(group)
+    [message] = mail.queue(emails.NEW_MEMBER, to=f"coordinator@{group.slug}.example.org", about=membership)
+    return message
 
 
 def make_meeting(group):
@@ -43,4 +53,5 @@ ROW_MAKERS = {
         due_on=timezone.localdate() + timedelta(days=30),
     ),
     Update: lambda group: Update.objects.create(group=group, title=f"News from {group.name}", body="We met."),
+    Message: make_message,
 }

@@ -1,3 +1,4 @@
+from .base import HEAVY_GROUP_FIELDS, GroupRowQuerySet
 from .geography import CoverageSnapshot, District, LandArea, Outcode
 from .group import (
     BRITISH_NATIONAL_GRID,
@@ -13,6 +14,8 @@ from .membership import Membership, MembershipRole, Role
 from .running import ActionItem, Meeting, Update
 
 __all__ = [
+    "HEAVY_GROUP_FIELDS",
+    "GroupRowQuerySet",
     "ActionItem",
     "Meeting",
     "Update",

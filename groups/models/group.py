@@ -10,6 +10,7 @@ from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .base import HEAVY_GROUP_FIELDS
 from .membership import Membership, Role
 
 # Metres: the projected copy of each coverage is in the British National Grid.
@@ -62,7 +63,7 @@ class LocalActionGroupQuerySet(models.QuerySet):
     def without_geometry(self):
         """Leave the large columns (coverage geometries, search document) in the database: lists
         and answers neither draw nor show them."""
-        return self.defer("coverage", "coverage_bng", "coverage_map", "search_document")
+        return self.defer(*HEAVY_GROUP_FIELDS)
 
     def in_country(self, country):
         return self.filter(country=country) if country else self

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from .base import GroupRowQuerySet
 
 
 class Role(models.TextChoices):
@@ -11,7 +15,7 @@ class Role(models.TextChoices):
     TREASURER = "treasurer", "Treasurer"
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(GroupRowQuerySet):
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)
 
@@ -45,8 +49,21 @@ class Membership(models.Model):
     )
     contact_consent_text = models.TextField(blank=True, help_text="The wording the person was shown.")
     contact_consent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a coordinator approved or declined the request."
+    )
+    asked_again_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the person last asked again after a decline."
+    )
+    coordinators_told_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the coordinators were last emailed about it."
+    )
 
     objects = MembershipQuerySet.as_manager()
+
+    # A declined person may ask again once in this time, and the coordinators hear of someone
+    # joining (or asking) at most once in it, however often they leave and join again.
+    ASK_AGAIN_AFTER = timedelta(days=30)
 
     class Meta:
         ordering = ["group__name", "user__email"]

@@ -7,8 +7,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .base import GroupRowQuerySet
 
-class MeetingQuerySet(models.QuerySet):
+
+class MeetingQuerySet(GroupRowQuerySet):
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
 
@@ -87,7 +89,7 @@ class Meeting(models.Model):
         return self.starts_at <= timezone.now()
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(GroupRowQuerySet):
     def open(self):
         return self.filter(status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
 
@@ -184,7 +186,7 @@ class ActionItem(models.Model):
         return self.lead_partner
 
 
-class UpdateQuerySet(models.QuerySet):
+class UpdateQuerySet(GroupRowQuerySet):
     def published(self):
         return self.filter(published_at__isnull=False, published_at__lte=timezone.now()).order_by(
             "-published_at"

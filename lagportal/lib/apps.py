@@ -8,3 +8,5 @@ class LibConfig(AppConfig):
     name = "lagportal.lib"
     label = "lib"
     verbose_name = _("Mail sent by the portal")
+    # Coordinators see what was sent about their groups' rows (groups.scoping limits it to those).
+    coordinator_permissions = ["lib.view_message"]

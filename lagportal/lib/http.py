@@ -60,7 +60,11 @@ def code_version():
     if _code_version is None:
         digest = hashlib.sha256()
         root = Path(settings.BASE_DIR)
-        folders = sorted(path for path in root.iterdir() if path.is_dir() and path.name not in _NOT_CODE and not path.name.startswith("."))
+        folders = sorted(
+            path
+            for path in root.iterdir()
+            if path.is_dir() and path.name not in _NOT_CODE and not path.name.startswith(".")
+        )
         for folder in folders:
             for path in sorted(folder.rglob("*")):
                 if path.suffix in {".py", ".html", ".txt", ".mo"} and path.is_file():

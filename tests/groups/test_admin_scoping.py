@@ -80,12 +80,32 @@ def test_a_coordinator_lists_only_their_own_groups_rows(client, coordinator_of_a
     assert mine.pk in listed and theirs.pk not in listed
 
 
+def search_term_for(model_admin, row):
+    """Text from `row` in the first of its admin's search fields: a search that finds it."""
+    field = model_admin.search_fields[0].lstrip("^=@")
+    value = row
+    for hop in field.split("__"):
+        value = getattr(value, hop)
+    return str(value)
+
+
 @pytest.mark.parametrize("model", SCOPED_ADMINS, ids=lambda model: model._meta.label)
-def test_searching_never_finds_another_groups_rows(client, coordinator_of_a, group_a, group_b, model):
+def test_searching_never_finds_another_groups_rows(
+    client, coordinator_of_a, nnss_staff, group_a, group_b, model
+):
+    model_admin = site._registry[model]
+    assert model_admin.search_fields, f"give {model._meta.label}'s admin search fields"
+    ROW_MAKERS[model](group_a)
     theirs = ROW_MAKERS[model](group_b)
+    term = search_term_for(model_admin, theirs)
+
+    client.force_login(nnss_staff)
+    found_by_staff = client.get(admin_url(model, "changelist"), {"q": term}).context["cl"].result_list
     client.force_login(coordinator_of_a)
-    response = client.get(admin_url(model, "changelist"), {"q": "Tweed"})
-    assert theirs.pk not in {row.pk for row in response.context["cl"].result_list}
+    found_by_a = client.get(admin_url(model, "changelist"), {"q": term}).context["cl"].result_list
+
+    assert theirs.pk in {row.pk for row in found_by_staff}, "the search term should find the row"
+    assert theirs.pk not in {row.pk for row in found_by_a}
 
 
 @pytest.mark.parametrize("model", SCOPED_ADMINS, ids=lambda model: model._meta.label)
@@ -119,7 +139,7 @@ def test_no_form_offers_another_groups_rows_as_choices(coordinator_of_a, group_a
             chosen_model = field.queryset.model
             if scoping.group_path_of(chosen_model) is None:
                 continue
-            offered = {scoping.group_id_of(row) for row in field.queryset}
+            offered = set().union(*(scoping.group_ids_of(row) for row in field.queryset))
             assert group_b.pk not in offered, (
                 f"{model._meta.label}.{name} offers {chosen_model._meta.label} of B"
             )
@@ -156,6 +176,49 @@ def test_admin_lists_cost_the_same_queries_however_many_rows(
         ROW_MAKERS[model](group_a)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(admin_url(model, "changelist"))
+
+
+def make_rows_of_every_kind(group, times):
+    for _ in range(times):
+        for maker in ROW_MAKERS.values():
+            maker(group)
+
+
+@pytest.mark.parametrize("model", SCOPED_ADMINS, ids=lambda model: model._meta.label)
+def test_admin_change_and_add_pages_cost_the_same_queries_however_many_rows(
+    client, coordinator_of_a, group_a, model, django_assert_max_num_queries
+):
+    client.force_login(coordinator_of_a)
+    row = ROW_MAKERS[model](group_a)
+    make_rows_of_every_kind(group_a, 2)
+    pages = [admin_url(model, "change", row.pk)]
+    if client.get(admin_url(model, "add")).status_code == 200:
+        pages.append(admin_url(model, "add"))
+    counts = {}
+    for page in pages:
+        with django_assert_max_num_queries(40) as few:
+            assert client.get(page).status_code == 200
+        counts[page] = len(few.captured_queries)
+
+    make_rows_of_every_kind(group_a, 20)
+
+    for page in pages:
+        with django_assert_max_num_queries(counts[page]):
+            client.get(page)
+
+
+@pytest.mark.parametrize("model", SCOPED_ADMINS, ids=lambda model: model._meta.label)
+def test_admin_lists_never_load_a_groups_areas(client, coordinator_of_a, group_a, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_rows_of_every_kind(group_a, 2)
+    client.force_login(coordinator_of_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(admin_url(model, "changelist")).status_code == 200
+    for query in queries.captured_queries:
+        for column in ('"coverage"', '"coverage_bng"', '"coverage_map"'):
+            assert f'"groups_localactiongroup".{column}' not in query["sql"], query["sql"][:300]
 
 
 def test_a_coordinator_of_two_groups_sees_both(client, coordinator_of_a, group_a, group_b):

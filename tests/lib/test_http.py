@@ -100,7 +100,9 @@ def page():
     @cached_public_page(lambda request, slug: Version("groups-1"), params=("page",))
     def view(request, slug):
         calls.calls += 1
-        return HttpResponse(f"<h1>{slug}</h1>" + "<p>balsam</p>" * 40, content_type="text/html; charset=utf-8")
+        return HttpResponse(
+            f"<h1>{slug}</h1>" + "<p>balsam</p>" * 40, content_type="text/html; charset=utf-8"
+        )
 
     return view, calls
 

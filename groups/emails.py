@@ -1,0 +1,98 @@
+"""The kinds of email the groups app sends (see lagportal.lib.mail).
+
+Each context function re-reads what the message is about when the worker sends it, and returns
+None when the message is no longer wanted: a request answered or withdrawn before the email went,
+an agenda or update no longer published.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from lagportal.lib import mail
+
+from .models import Meeting, Membership, Update
+
+JOIN_CONFIRMATION = "groups/emails/join_confirmation"
+NEW_MEMBER = "groups/emails/new_member"
+MEMBERSHIP_APPROVED = "groups/emails/membership_approved"
+MEMBERSHIP_DECLINED = "groups/emails/membership_declined"
+AGENDA = "groups/emails/agenda"
+MINUTES = "groups/emails/minutes"
+UPDATE = "groups/emails/update"
+
+
+def _membership(message):
+    return Membership.objects.with_group().select_related("user").filter(pk=message.about_id).first()
+
+
+def _membership_context(membership):
+    return {"group": membership.group, "member": membership.user, "membership": membership}
+
+
+@mail.kind(JOIN_CONFIRMATION, label=_("Joined a group, or asked to"))
+def join_confirmation(message):
+    membership = _membership(message)
+    if membership is None or not membership.is_current:
+        return None
+    return _membership_context(membership)
+
+
+@mail.kind(NEW_MEMBER, label=_("New member or request, to the coordinators"))
+def new_member(message):
+    membership = _membership(message)
+    if membership is None or not membership.is_current:
+        return None
+    if membership.status == Membership.Status.PENDING:
+        # Straight to the requests waiting in this group, not to every membership.
+        query = urlencode({"group": membership.group_id, "status__exact": Membership.Status.PENDING})
+        admin_path = f"{reverse('admin:groups_membership_changelist')}?{query}"
+    else:
+        admin_path = reverse("admin:groups_membership_change", args=[membership.pk])
+    return {**_membership_context(membership), "admin_url": settings.SITE_URL + admin_path}
+
+
+@mail.kind(MEMBERSHIP_APPROVED, label=_("Request to join approved"))
+def membership_approved(message):
+    membership = _membership(message)
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        return None
+    return _membership_context(membership)
+
+
+@mail.kind(MEMBERSHIP_DECLINED, label=_("Request to join declined"))
+def membership_declined(message):
+    membership = _membership(message)
+    if membership is None or membership.status != Membership.Status.DECLINED:
+        return None
+    return _membership_context(membership)
+
+
+def _meeting(message):
+    return Meeting.objects.with_group().filter(pk=message.about_id).first()
+
+
+@mail.kind(AGENDA, label=_("Meeting agenda"))
+def agenda(message):
+    meeting = _meeting(message)
+    if meeting is None or meeting.agenda_published_at is None:
+        return None
+    actions = meeting.actions_reviewed.open().select_related("lead_member__user")
+    return {"group": meeting.group, "meeting": meeting, "actions": actions}
+
+
+@mail.kind(MINUTES, label=_("Meeting minutes"))
+def minutes(message):
+    meeting = _meeting(message)
+    if meeting is None or meeting.minutes_published_at is None:
+        return None
+    return {"group": meeting.group, "meeting": meeting}
+
+
+@mail.kind(UPDATE, label=_("Update from a group"))
+def update(message):
+    news = Update.objects.with_group().filter(pk=message.about_id).first()
+    if news is None or news.published_at is None:
+        return None
+    return {"group": news.group, "update": news}
