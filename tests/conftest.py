@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.roles import COORDINATORS, NNSS_STAFF
+from accounts.roles import NNSS_STAFF
 
 from .factories import PASSWORD, UserFactory
 
@@ -44,9 +44,9 @@ def other_volunteer(db):
 
 @pytest.fixture
 def coordinator(db):
-    user = UserFactory(email="callum@example.org", full_name="Callum Coordinator", is_staff=True)
-    user.groups.add(Group.objects.get(name=COORDINATORS))
-    return user
+    """A person who becomes a coordinator when a test gives them a group (make_coordinator): that
+    is what lets them into the admin."""
+    return UserFactory(email="callum@example.org", full_name="Callum Coordinator")
 
 
 @pytest.fixture

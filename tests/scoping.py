@@ -10,16 +10,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from groups import emails
+from groups import emails, services
 from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
 from lagportal.lib import mail
 from lagportal.lib.models import Message
 
 from .factories import UserFactory
+from .groups.factories import make_member
 
 
 def make_membership(group):
-    return Membership.objects.create(user=UserFactory(), group=group, status=Membership.Status.ACTIVE)
+    return make_member(UserFactory(), group)
 
 
 def make_message(group):
@@ -41,9 +42,7 @@ def make_meeting(group):
 ROW_MAKERS = {
     LocalActionGroup: lambda group: group,
     Membership: make_membership,
-    MembershipRole: lambda group: MembershipRole.objects.create(
-        membership=make_membership(group), role=Role.CHAIR
-    ),
+    MembershipRole: lambda group: services.give_role(make_membership(group), Role.CHAIR),
     Meeting: make_meeting,
     ActionItem: lambda group: ActionItem.objects.create(
         group=group,

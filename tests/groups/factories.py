@@ -4,7 +4,8 @@ import factory
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
-from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
+from groups import services
+from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, Role, Update
 
 from ..factories import UserFactory
 
@@ -37,18 +38,49 @@ class GroupFactory(factory.django.DjangoModelFactory):
     coverage = factory.LazyFunction(lambda: square(*CARLISLE))
 
 
+def make_member(user, group, *, status=Membership.Status.ACTIVE, contact_consent=True):
+    """A membership made as people make them: joined, then approved, declined or left, through
+    groups.services. A pending or declined membership needs a group that takes requests."""
+    membership = services.join_group(group, user, contact_consent=contact_consent)
+    if status != membership.status:
+        answer = {
+            Membership.Status.ACTIVE: services.approve_membership,
+            Membership.Status.DECLINED: services.decline_membership,
+            Membership.Status.LEFT: services.leave_group,
+        }.get(status)
+        if answer is None or (status == Membership.Status.DECLINED and group.is_open):
+            raise ValueError(
+                f"A {status} membership needs an on-request group: people join open ones at once."
+            )
+        answer(membership)
+        membership.refresh_from_db()
+    return membership
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A membership, made through groups.services (see make_member)."""
+
     class Meta:
         model = Membership
 
     user = factory.SubFactory(UserFactory)
     group = factory.SubFactory(GroupFactory)
     status = Membership.Status.ACTIVE
+    contact_consent = True
+
+    @classmethod
+    def _create(cls, model_class, *, user, group, status, contact_consent, **others):
+        if others:
+            raise TypeError(f"Set {sorted(others)} through groups.services, not by hand.")
+        return make_member(user, group, status=status, contact_consent=contact_consent)
 
 
 def make_coordinator(user, group):
-    membership, _ = Membership.objects.get_or_create(user=user, group=group, defaults={"status": "active"})
-    MembershipRole.objects.create(membership=membership, role=Role.COORDINATOR)
+    """Make `user` a coordinator of `group` (joining it first if need be), through the services."""
+    membership = Membership.objects.active().filter(user=user, group=group).first() or make_member(
+        user, group
+    )
+    services.give_role(membership, Role.COORDINATOR)
     return membership
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups import services
-from groups.models import Meeting, Membership
+from groups.models import LocalActionGroup, Meeting, Membership
 
 from .factories import (
     ActionItemFactory,
@@ -156,6 +156,8 @@ def test_who_can_see_a_meeting_page(people, group, kind, persona):
 def test_a_members_only_meeting_is_not_found_for_someone_who_is_not_an_active_member(
     client, group, volunteer, status
 ):
+    group.joining_method = "on_request"  # a request waits only in a group that takes requests
+    group.save()
     MembershipFactory(user=volunteer, group=group, status=status)
     meeting = meeting_with_agenda(group, is_public=False)
     client.force_login(volunteer)
@@ -223,10 +225,11 @@ def test_my_groups_lists_the_meetings_of_my_groups_only_including_members_only_o
     client, group, volunteer, other_volunteer
 ):
     MembershipFactory(user=volunteer, group=group)
-    pending_group = GroupFactory(name="Tweed Invasives")
+    pending_group = GroupFactory(name="Tweed Invasives", joining_method="on_request")
     MembershipFactory(user=volunteer, group=pending_group, status=Membership.Status.PENDING)
-    dormant_group = GroupFactory(name="Dormant Group", is_active=False)
+    dormant_group = GroupFactory(name="Dormant Group")
     MembershipFactory(user=volunteer, group=dormant_group)
+    LocalActionGroup.objects.filter(pk=dormant_group.pk).update(is_active=False)  # after they joined
     someone_elses = GroupFactory(name="Solent Marine Group")
     MembershipFactory(user=other_volunteer, group=someone_elses)
 

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def group(db):
-    return GroupFactory(name="Eden Balsam Bashers")
+    # Takes requests, so the tests can have people waiting for an answer.
+    return GroupFactory(name="Eden Balsam Bashers", joining_method="on_request")
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from django.urls import path, reverse
 from accounts.roles import COORDINATORS, NNSS_STAFF
 from lagportal import urls as portal_urls
 
+from ..groups.factories import GroupFactory, make_coordinator
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,6 +35,7 @@ def test_signed_in_people_see_my_account_in_the_navigation(client, volunteer):
 
 
 def test_staff_see_the_admin_link(client, coordinator):
+    make_coordinator(coordinator, GroupFactory())
     client.force_login(coordinator)
     assert ">Admin<" in client.get("/").content.decode()
 
