@@ -16,8 +16,7 @@ ACCESS_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
 def fields_of_people_in(model, lookup):
-    """Return the names of the User fields that the lookup `lookup` (e.g. "user__phone__startswith")
-    on `model` passes through."""
+    """Return the User fields that `lookup` on `model` (e.g. "user__phone__startswith") passes through."""
     names = set()
     for part in lookup.split(LOOKUP_SEP):
         try:
@@ -33,11 +32,10 @@ def fields_of_people_in(model, lookup):
 
 
 class PrivateLookupsRefusedMixin:
-    """For a ModelAdmin: refuse (400) filters in the URL that reach a person's private fields,
-    for whoever may not see them, and filters on password hashes for everyone.
+    """ModelAdmin mixin: URL filters on people's private fields are a 400 for whoever may not see them.
 
-    Django already refuses filters across relations that are not list filters; this also covers
-    the model's own fields, which Django allows whether or not the form shows them.
+    A filter answers questions about a field even where the page hides it. Django refuses filters
+    across relations that are not list filters, but allows any on the model's own fields.
     """
 
     def may_see_private_fields(self, request):
@@ -45,7 +43,7 @@ class PrivateLookupsRefusedMixin:
 
     def lookup_allowed(self, lookup, value, request=None):
         people_fields = fields_of_people_in(self.model, lookup)
-        if "password" in people_fields:
+        if "password" in people_fields:  # nobody may search hashes, whatever the path to them
             return False
         if people_fields & User.PRIVATE_FIELDS and not self.may_see_private_fields(request):
             return False
@@ -128,8 +126,9 @@ class UserAdmin(PrivateLookupsRefusedMixin, DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def get_deleted_objects(self, objs, request):
-        """Return the delete summary; only the people themselves need the actor's permission, since
-        the rows that go with them are the account erasure's to remove."""
+        """Return the delete summary, needing the actor's permission for the people alone."""
+        # The rows that go with a person are the account erasure's to remove, as when they delete
+        # their own account (NNSS staff cannot delete allauth's email addresses and sessions).
         deleted_objects, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
         perms_needed = {
             str(self.opts.verbose_name) for person in objs if not self.has_delete_permission(request, person)
