@@ -1,6 +1,19 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, answering as slowly for an address that has an account as for a new one."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A new account's password is hashed as it is saved, which is most of a sign-up's time:
+            # hash this one too, so the time the answer takes does not tell that the address is known.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class ProfileForm(forms.ModelForm):

@@ -61,6 +61,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # Phone numbers and emergency contacts are for the coordinators of the person's groups (who
+    # see them with the membership), not for everyone who manages accounts.
+    PRIVATE_FIELDS = frozenset({"phone", "emergency_contact_name", "emergency_contact_phone"})
+
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

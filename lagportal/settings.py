@@ -180,9 +180,14 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up says plainly when an address already has an account (a clear answer beats hiding
-# it here: membership of a volunteer portal is not sensitive, and sign-up is rate limited).
-ACCOUNT_PREVENT_ENUMERATION = False
+# No page tells whether an address has an account (OWASP ASVS): password reset answers every
+# address alike and mails an unknown one "no account with this address"; a sign-up with a known
+# address gets the same page as a new one while its owner is mailed "you already have an account";
+# an email change to someone else's address looks like any other and never takes it.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Hashes the password of a sign-up with a known address too, so it takes as long as a new one.
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False

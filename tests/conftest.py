@@ -54,3 +54,8 @@ def nnss_staff(db):
     user = UserFactory(email="nia@example.org", full_name="Nia Staff", is_staff=True)
     user.groups.add(Group.objects.get(name=NNSS_STAFF))
     return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="sam@example.org", full_name="Sam Superuser", is_staff=True, is_superuser=True)
