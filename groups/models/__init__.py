@@ -1,4 +1,4 @@
-from .geography import CoverageSnapshot, District, LandArea, Outcode
+from .geography import CoverageSnapshot, District, LandArea, Outcode, Postcode
 from .group import (
     BRITISH_NATIONAL_GRID,
     MAP_SIMPLIFY_TOLERANCE,
@@ -30,5 +30,6 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "Outcode",
+    "Postcode",
     "Role",
 ]
