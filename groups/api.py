@@ -48,8 +48,18 @@ class NearbyGroup(GroupLink):
 
 
 class Finding(Schema):
+    precision: finder.Precision = Field(
+        description="How precisely the place is known: `postcode`, the full postcode's own position; "
+        "`postcode_district`, the centre of its postcode district (the first part, e.g. CA1), for a "
+        "postcode district or for a full postcode whose own position the portal does not have; "
+        "`coordinates`, the latitude and longitude given."
+    )
     covering: list[GroupLink] = Field(description="Active groups whose area contains the place, by name.")
     nearest: list[NearbyGroup] = Field(description="The five nearest other active groups, nearest first.")
+
+    @staticmethod
+    def resolve_precision(finding):
+        return finding.place.precision
 
 
 class GroupSummary(GroupLink):

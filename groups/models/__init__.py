@@ -1,5 +1,5 @@
 from .base import HEAVY_GROUP_FIELDS, GroupRowQuerySet
-from .geography import CoverageSnapshot, District, LandArea, Outcode
+from .geography import CoverageSnapshot, District, LandArea, Outcode, Postcode
 from .group import (
     BRITISH_NATIONAL_GRID,
     MAP_SIMPLIFY_TOLERANCE,
@@ -33,5 +33,6 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "Outcode",
+    "Postcode",
     "Role",
 ]
