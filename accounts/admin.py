@@ -136,9 +136,9 @@ class UserAdmin(PrivateLookupsRefusedMixin, DjangoUserAdmin):
         return deleted_objects, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
-        services.delete_account(obj)
+        services.delete_account(obj, by_staff=True)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for person in queryset:
-                services.delete_account(person)
+                services.delete_account(person, by_staff=True)

@@ -10,7 +10,7 @@ ACCOUNT_DELETED = "accounts/emails/account_deleted"
 @mail.kind(ACCOUNT_DELETED, label=_("Account deleted"))
 def account_deleted(message):
     # Sent after the account is gone: everything it needs travels with the message.
-    return {"name": message.context.get("name", "")}
+    return {"name": message.context.get("name", ""), "by_staff": message.context.get("by_staff", False)}
 
 
 # allauth renders its own messages in the request (they carry one-time links): named here for the

@@ -1,0 +1,134 @@
+"""Everything the portal holds about a person is in their export, and is gone when they delete
+their account: checked for every model, of every app, that refers to a person.
+
+A model that gains a reference to a person (directly, or through their membership of a group)
+must be added to ROWS below, and to its app's collect/erase receivers: the first test fails until
+it is.
+"""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import User
+from accounts.roles import PORTAL_APPS
+from groups import emails, services
+from groups.models import ActionItem, Meeting, Membership, MembershipRole, Role, Update
+from lagportal.lib import mail
+from lagportal.lib.models import Message
+
+from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+PERSON_MODELS = {User, Membership}
+
+
+def references_to_a_person():
+    """(model, field name) for every field of the portal's models that points at a person."""
+    found = set()
+    for label in PORTAL_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.get_fields():
+                if field.is_relation and field.concrete and field.related_model in PERSON_MODELS:
+                    found.add((model, field.name))
+    return found
+
+
+def membership_row(user, group):
+    return make_member(user, group)
+
+
+# (model, field) → make(user, group) returning the text that must appear in the person's export.
+ROWS = {
+    (Membership, "user"): lambda user, group: make_member(user, group) and group.name,
+    (MembershipRole, "membership"): lambda user, group: services.give_role(
+        _membership(user, group), Role.TREASURER
+    ).get_role_display(),
+    (Meeting, "attendees"): lambda user, group: _attended(user, group),
+    (ActionItem, "lead_member"): lambda user, group: (
+        ActionItemFactory(
+            group=group, lead_member=_membership(user, group), action="Map the knotweed at Low Bridge"
+        ).action
+    ),
+    (Update, "author"): lambda user, group: (
+        Update.objects.create(
+            group=group, author=user, title="Balsam bash report from the weir", body="Two tonnes."
+        ).title
+    ),
+    (Message, "recipient"): lambda user, group: str(
+        mail.label_of(mail.queue(emails.JOIN_CONFIRMATION, to=user, about=_membership(user, group))[0].kind)
+    ),
+    (Message, "person"): lambda user, group: str(
+        mail.label_of(
+            mail.queue(
+                emails.NEW_MEMBER, to="coordinator@example.org", about=_membership(user, group), person=user
+            )[0].kind
+        )
+    ),
+}
+
+
+def _membership(user, group):
+    return Membership.objects.filter(user=user, group=group).first() or make_member(user, group)
+
+
+def _attended(user, group):
+    meeting = MeetingFactory(group=group, title="Autumn review at the village hall")
+    meeting.attendees.add(_membership(user, group))
+    return meeting.title
+
+
+def test_every_reference_to_a_person_has_a_row_maker_here():
+    missing = references_to_a_person() - set(ROWS)
+    assert not missing, f"add to ROWS (and to the app's export and erasure): {sorted(map(str, missing))}"
+
+
+def test_the_export_holds_a_row_of_every_kind_that_refers_to_the_person(volunteer, other_volunteer):
+    group = GroupFactory(name="Eden Balsam Bashers")
+    expected = {key: make(volunteer, group) for key, make in ROWS.items()}
+    # The same kinds of rows about someone else, which must stay out of Vera's export.
+    other_group = GroupFactory(name="Solent Marine Group")
+    for make in ROWS.values():
+        make(other_volunteer, other_group)
+
+    export = json.dumps(account_services.export_personal_data(volunteer), cls=DjangoJSONEncoder)
+
+    for (model, field), text in expected.items():
+        assert text in export, f"{model._meta.label}.{field}: {text!r} missing from the export"
+    assert "Solent Marine Group" not in export and other_volunteer.email not in export
+
+
+def test_deleting_the_account_leaves_no_row_that_refers_to_the_person(volunteer, other_volunteer):
+    group = GroupFactory(name="Eden Balsam Bashers")
+    for make in ROWS.values():
+        make(volunteer, group), make(other_volunteer, group)
+    membership = Membership.objects.get(user=volunteer)
+    for obj in (volunteer, membership):
+        LogEntry.objects.create(
+            user=other_volunteer,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=ADDITION,
+            action_time=timezone.now(),
+        )
+    user_id, email = volunteer.pk, volunteer.email
+
+    account_services.delete_account(volunteer)
+
+    for model, field in references_to_a_person():
+        lookup = f"{field}__pk" if model._meta.get_field(field).related_model is User else f"{field}__user_id"
+        assert not model.objects.filter(**{lookup: user_id}).exists(), f"{model._meta.label}.{field}"
+    # What other people hold stays.
+    assert Membership.objects.filter(user=other_volunteer).exists()
+    assert not Message.objects.filter(to_address__iexact=email).exclude(
+        kind="accounts/emails/account_deleted"
+    )
+    assert not LogEntry.objects.filter(object_repr__icontains="Vera").exists()
