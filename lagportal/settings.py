@@ -307,8 +307,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # gis.W001: Debian 12's GDAL 3.6.2 cannot block file and network access while parsing spatial
-# reference text, and no newer GDAL exists for it. The portal never builds a spatial reference
-# from user input (only from integer SRIDs in code), so the warning does not apply here.
+# reference text, and no newer GDAL exists for it. User input reaches GDAL in two places, and
+# neither lets a spatial reference through:
+# - Uploaded files (lagportal/lib/gisfiles.py): a GeoJSON `crs` or a shapefile's .prj is read as
+#   text by the portal and mapped to an allow-listed EPSG code (projections.py), or the file is
+#   refused; GeoJSON is parsed without GDAL, a shapefile is given to GDAL without its .prj, KML
+#   (always WGS84) with a DOCTYPE is refused, and coordinates are transformed from
+#   SpatialReference(<that code>).
+# - Map widgets' GeoJSON (GEOSGeometry): Django refuses a `crs` of type link or url, and lets
+#   through only names that GDAL resolves from the local PROJ database.
+# Everything else GDAL opens is the portal's own data (data/, loaded by management commands).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Logging --------------------------------------------------------------------------------

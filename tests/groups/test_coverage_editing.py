@@ -26,6 +26,7 @@ from groups import coverage
 from groups.models import LocalActionGroup
 
 from ..factories import UserFactory
+from ..listener import RecordingServer
 from .factories import CARLISLE, INVERNESS, NORWICH, GroupFactory, make_coordinator, square
 
 pytestmark = pytest.mark.django_db
@@ -415,12 +416,249 @@ def test_a_geojson_that_is_really_a_vrt_is_not_opened_as_one(staff_client, group
     assert_unchanged(group)
 
 
-def test_a_zip_that_unpacks_to_too_much_is_refused(monkeypatch):
-    monkeypatch.setattr(coverage, "MAX_UNZIPPED_SIZE", 10_000)
-    bomb = zipped({"norwich.shp": b"\0" * 20_000})
+# --- Files that name other files or addresses ---------------------------------------------------
+# GDAL reads what a file's spatial reference points at (a GeoJSON "crs" link, a .prj naming a URL or
+# a path): the portal must refuse such a file without the server ever fetching the address.
 
-    with pytest.raises(coverage.CoverageError, match="unpacks to more than"):
-        coverage.read_coverage_file(upload("bomb.zip", bomb))
+
+@pytest.fixture
+def listener():
+    with RecordingServer() as server:
+        yield server
+
+
+def geojson_with_crs(crs, geometry=None):
+    document = json.loads(feature_collection(geometry or polygon_around(*NORWICH)))
+    document["crs"] = crs
+    return json.dumps(document).encode()
+
+
+def kml_around(latitude, longitude, extra="", prologue=""):
+    coordinates = " ".join(f"{lon},{lat},0" for lon, lat in ring_around(latitude, longitude, half_side=0.1))
+    return f"""<?xml version="1.0" encoding="UTF-8"?>{prologue}
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{extra}
+  <Placemark><name>Our area</name><Polygon><outerBoundaryIs><LinearRing>
+    <coordinates>{coordinates}</coordinates>
+  </LinearRing></outerBoundaryIs></Polygon></Placemark>
+</Document></kml>""".encode()
+
+
+REFERENCING_FILES = {
+    "a GeoJSON crs of type link": (
+        lambda url, parts: upload(
+            "area.geojson", geojson_with_crs({"type": "link", "properties": {"href": f"{url}/link.prj"}})
+        ),
+        "The file names its projection by a link to another file or web address",
+    ),
+    "a GeoJSON crs of type url": (
+        lambda url, parts: upload(
+            "area.geojson", geojson_with_crs({"type": "url", "properties": {"url": f"{url}/url.prj"}})
+        ),
+        "The file names its projection by a link to another file or web address",
+    ),
+    "a GeoJSON geometry with a crs link of its own": (
+        lambda url, parts: upload(
+            "area.geojson",
+            feature_collection(
+                {
+                    **polygon_around(*NORWICH),
+                    "crs": {"type": "link", "properties": {"href": f"{url}/geometry"}},
+                }
+            ),
+        ),
+        "The file names its projection by a link to another file or web address",
+    ),
+    "a GeoJSON crs named by a web address": (
+        lambda url, parts: upload(
+            "area.geojson", geojson_with_crs({"type": "name", "properties": {"name": f"{url}/name.prj"}})
+        ),
+        "The file is in a projection the portal doesn't accept",
+    ),
+    "a shapefile whose .prj is a web address": (
+        lambda url, parts: upload(
+            "norwich.zip", shapefile_zip({**parts, ".prj": f"{url}/norwich.prj".encode()})
+        ),
+        "The shapefile's .prj file doesn't describe a projection in a way the portal can read",
+    ),
+    "a shapefile whose .prj is a file path": (
+        lambda url, parts: upload("norwich.zip", shapefile_zip({**parts, ".prj": b"/etc/passwd"})),
+        "The shapefile's .prj file doesn't describe a projection in a way the portal can read",
+    ),
+    "a KML with an external entity": (
+        lambda url, parts: upload(
+            "area.kml",
+            kml_around(
+                *INVERNESS,
+                extra="<name>&outside;</name>",
+                prologue=f'\n<!DOCTYPE kml [<!ENTITY outside SYSTEM "{url}/entity">]>',
+            ),
+        ),
+        "The KML file contains a <!DOCTYPE> or <!ENTITY> declaration",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFERENCING_FILES.keys())
+def test_a_file_naming_another_file_or_address_is_refused_and_nothing_is_fetched(
+    staff_client, group, norwich_shapefile, listener, case
+):
+    make_file, message = REFERENCING_FILES[case]
+
+    response = save_change_page(staff_client, group, coverage_file=make_file(listener.url, norwich_shapefile))
+
+    assert listener.requests == []
+    assert_refused(response, "coverage_file", message)
+    assert_unchanged(group)
+
+
+def test_a_kml_network_link_is_not_followed_and_the_kml_is_read(staff_client, group, listener):
+    link = f"<NetworkLink><Link><href>{listener.url}/more.kml</href></Link></NetworkLink>"
+
+    response = save_change_page(
+        staff_client, group, coverage_file=upload("area.kml", kml_around(*INVERNESS, extra=link))
+    )
+
+    assert response.status_code == 302
+    assert listener.requests == []
+    group.refresh_from_db()
+    assert group.coverage.contains(INVERNESS_POINT)
+
+
+def test_a_drawing_naming_its_projection_by_a_link_is_a_bad_request_and_nothing_is_fetched(
+    staff_client, group, listener
+):
+    drawn = {**polygon_around(*NORWICH), "crs": {"type": "link", "properties": {"href": f"{listener.url}/x"}}}
+
+    response = save_change_page(staff_client, group, coverage=json.dumps(drawn))
+
+    assert response.status_code == 400
+    assert listener.requests == []
+    assert_unchanged(group)
+
+
+# --- Malformed polygons -------------------------------------------------------------------------
+
+NAN = float("nan")
+OPEN_RING = [[-3.0, 54.8], [-2.9, 54.8], [-2.9, 54.9], [-3.0, 54.9]]
+
+MALFORMED_POLYGONS = {
+    "a ring that isn't closed": (
+        {"type": "Polygon", "coordinates": [OPEN_RING]},
+        "A polygon in feature 1 isn't closed: its boundary must end at the point where it starts.",
+    ),
+    "NaN at both ends of a ring": (
+        {"type": "Polygon", "coordinates": [[[NAN, NAN], *OPEN_RING[1:], [NAN, NAN]]]},
+        "Feature 1 has a coordinate that isn't a number",
+    ),
+    "NaN inside a ring": (
+        {"type": "Polygon", "coordinates": [[*OPEN_RING[:2], [NAN, 54.9], *OPEN_RING[3:], OPEN_RING[0]]]},
+        "Feature 1 has a coordinate that isn't a number",
+    ),
+    "an infinite coordinate": (
+        {
+            "type": "Polygon",
+            "coordinates": [[*OPEN_RING[:2], [float("inf"), 54.9], *OPEN_RING[3:], OPEN_RING[0]]],
+        },
+        "Feature 1 has a coordinate that isn't a number",
+    ),
+    "coordinates that are strings": (
+        {"type": "Polygon", "coordinates": [[[str(x), str(y)] for x, y in [*OPEN_RING, OPEN_RING[0]]]]},
+        "Feature 1 has a coordinate that isn't a number",
+    ),
+    "too few points": (
+        {"type": "Polygon", "coordinates": [[OPEN_RING[0], OPEN_RING[1], OPEN_RING[0]]]},
+        "A polygon in feature 1 has fewer than 4 points in its boundary",
+    ),
+    "a position with one number": (
+        {"type": "Polygon", "coordinates": [[[-3.0], *OPEN_RING[1:], OPEN_RING[0]]]},
+        "The Polygon in feature 1 isn't written as GeoJSON requires",
+    ),
+    "coordinates that aren't a list": (
+        {"type": "Polygon", "coordinates": "-3.0 54.8, -2.9 54.8"},
+        "The Polygon in feature 1 isn't written as GeoJSON requires",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED_POLYGONS.keys())
+def test_a_malformed_polygon_is_refused_with_its_reason_and_the_coverage_is_kept(staff_client, group, case):
+    geometry, message = MALFORMED_POLYGONS[case]
+    good = polygon_around(*NORWICH)
+
+    response = save_change_page(
+        staff_client, group, coverage_file=upload("area.geojson", feature_collection(geometry, good))
+    )
+
+    assert_refused(response, "coverage_file", message)
+    assert_unchanged(group)
+
+
+def test_json_nested_too_deeply_to_parse_is_refused(staff_client, group):
+    depth = 100_000
+    body = b'{"type": "Polygon", "coordinates": ' + b"[" * depth + b"]" * depth + b"}"
+
+    response = save_change_page(staff_client, group, coverage_file=upload("deep.geojson", body))
+
+    assert_refused(response, "coverage_file", "couldn't be read as a GeoJSON")
+    assert_unchanged(group)
+
+
+def test_geometry_collections_nested_too_deeply_are_refused(staff_client, group):
+    geometry = polygon_around(*NORWICH)
+    for _ in range(50):
+        geometry = {"type": "GeometryCollection", "geometries": [geometry]}
+
+    response = save_change_page(
+        staff_client, group, coverage_file=upload("deep.geojson", feature_collection(geometry))
+    )
+
+    assert_refused(response, "coverage_file", "Feature 1 nests geometry collections too deeply")
+    assert_unchanged(group)
+
+
+def deeply_nested_collection(depth):
+    geometry = polygon_around(*NORWICH)
+    for _ in range(depth):
+        geometry = {"type": "GeometryCollection", "geometries": [geometry]}
+    return geometry
+
+
+MALFORMED_DRAWINGS = {
+    "a ring that isn't closed": (
+        {"type": "Polygon", "coordinates": [OPEN_RING]},
+        "Invalid geometry value.",
+    ),
+    "NaN at both ends of a ring": (
+        {"type": "Polygon", "coordinates": [[[NAN, NAN], *OPEN_RING[1:], [NAN, NAN]]]},
+        "Invalid geometry value.",
+    ),
+    "NaN inside a ring": (
+        {"type": "Polygon", "coordinates": [[*OPEN_RING[:2], [NAN, 54.9], *OPEN_RING[3:], OPEN_RING[0]]]},
+        "The area has a point whose coordinates aren't numbers.",
+    ),
+    "coordinates that are strings": (
+        {"type": "Polygon", "coordinates": [[[str(x), str(y)] for x, y in [*OPEN_RING, OPEN_RING[0]]]]},
+        "Invalid geometry value.",
+    ),
+    "geometry collections nested hundreds deep": (deeply_nested_collection(300), "Invalid geometry value."),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED_DRAWINGS.keys())
+def test_a_malformed_drawing_is_refused_with_its_reason_and_the_coverage_is_kept(staff_client, group, case):
+    geometry, message = MALFORMED_DRAWINGS[case]
+
+    response = save_change_page(staff_client, group, coverage=json.dumps(geometry))
+
+    assert_refused(response, "coverage", message)
+    assert_unchanged(group)
+
+
+def test_an_empty_file_is_refused(staff_client, group):
+    response = save_change_page(staff_client, group, coverage_file=upload("area.geojson", b""))
+
+    assert_refused(response, "coverage_file", "The submitted file is empty.")
+    assert_unchanged(group)
 
 
 # --- Drawing on the map -------------------------------------------------------------------------
