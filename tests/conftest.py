@@ -59,3 +59,13 @@ def nnss_staff(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(email="sam@example.org", full_name="Sam Superuser", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def group_coordinator(coordinator):
+    """The coordinator of a group of their own (so the admin lets them in), made through the services."""
+    from .groups.factories import GroupFactory, make_coordinator
+
+    make_coordinator(coordinator, GroupFactory(name="Callum's River Group"))
+    coordinator.refresh_from_db()
+    return coordinator

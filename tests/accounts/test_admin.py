@@ -39,7 +39,7 @@ def test_the_account_list_costs_the_same_queries_for_many_accounts(
         client.get(reverse("admin:accounts_user_changelist"))
 
 
-@pytest.mark.parametrize("actor", ["coordinator", "volunteer"])
+@pytest.mark.parametrize("actor", ["group_coordinator", "volunteer"])
 def test_others_cannot_see_or_change_accounts(client, request, actor, other_volunteer):
     client.force_login(request.getfixturevalue(actor))
     for url in [
@@ -164,7 +164,7 @@ def test_nnss_staff_see_neither_the_password_hash_nor_a_link_to_reset_it(client,
     assert "../password/" not in page and password_url(volunteer) not in page
 
 
-@pytest.mark.parametrize("actor", ["nnss_staff", "coordinator"])
+@pytest.mark.parametrize("actor", ["nnss_staff", "group_coordinator"])
 @pytest.mark.parametrize("whose", ["someone else's", "their own", "a superuser's"])
 def test_only_superusers_may_set_a_password_in_the_admin(
     client, request, actor, whose, volunteer, superuser, password
