@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lagportal.lib.http import cached_public_page
+
 from . import action_plan, views
 from .feeds import GroupUpdatesFeed
 
@@ -21,5 +23,9 @@ urlpatterns = [
     path("<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<slug:slug>/updates/", views.update_list, name="update_list"),
     path("<slug:slug>/updates/<int:pk>/", views.update_detail, name="update_detail"),
-    path("<slug:slug>/updates.atom", GroupUpdatesFeed(), name="update_feed"),
+    path(
+        "<slug:slug>/updates.atom",
+        cached_public_page(views.page_version_of_group)(GroupUpdatesFeed()),
+        name="update_feed",
+    ),
 ]

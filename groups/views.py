@@ -6,17 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max, Value
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from lagportal.lib.http import Version, conditional_document, version_tag
+from lagportal.lib.http import Version, cached_public_page, conditional_document, version_tag
 
 from . import finder, scoping, services
 from .forms import DirectoryFilterForm, FinderForm, JoinForm
-from .models import CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership
+from .models import ActionItem, CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership, Update
 
 GROUPS_PER_PAGE = 20
 UPDATES_PER_PAGE = 10
@@ -40,6 +40,38 @@ def _map_settings():
     }
 
 
+# --- Versions of what public pages show (lagportal.lib.http.cached_public_page) -------------------
+
+
+def page_version_of_groups(request, *args, **kwargs):
+    """The directory, the map and the finder change when an active group does."""
+    return coverage_version(request)
+
+
+def _changes(model):
+    """(how many, when one last changed) of `model`'s rows of the outer group, as subqueries."""
+    rows = model.objects.filter(group=OuterRef("pk")).order_by().values("group")
+    return (
+        Subquery(rows.annotate(count=Count("pk")).values("count")),
+        Subquery(rows.annotate(changed=Max("updated_at")).values("changed")),
+    )
+
+
+def page_version_of_group(request, slug, *args, **kwargs):
+    """A group's pages change when the group, or one of its meetings, action rows or updates, does
+    (added, changed or removed): one query. None (the view answers 404) for no such active group."""
+    meetings, actions, updates = _changes(Meeting), _changes(ActionItem), _changes(Update)
+    state = (
+        LocalActionGroup.objects.active()
+        .filter(slug=slug)
+        .values_list("updated_at")
+        .annotate(m=meetings[0], mt=meetings[1], a=actions[0], at=actions[1], u=updates[0], ut=updates[1])
+        .first()
+    )
+    return Version(version_tag(slug, *state)) if state else None
+
+
+@cached_public_page(page_version_of_groups, params=("q", "country", "habitat", "page"))
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     groups = _public_groups()
@@ -76,6 +108,7 @@ def _upcoming_and_minuted(meetings, minutes_limit):
     )
 
 
+@cached_public_page(page_version_of_group)
 def group_detail(request, slug):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
     # Fetched through the group, so each meeting and update knows its group without a query.
@@ -94,6 +127,7 @@ def group_detail(request, slug):
     )
 
 
+@cached_public_page(page_version_of_group)
 def meeting_detail(request, slug, pk):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
     # A meeting with nothing published yet, or a members-only meeting seen by someone outside the
@@ -113,18 +147,31 @@ def meeting_detail(request, slug, pk):
     )
 
 
+@cached_public_page(page_version_of_group, params=("page",))
 def update_list(request, slug):
     group = get_object_or_404(_public_groups(), slug=slug)
     page = Paginator(group.updates.published(), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "groups/update_list.html", {"group": group, "page": page})
 
 
+@cached_public_page(page_version_of_group)
 def update_detail(request, slug, pk):
     group = get_object_or_404(_public_groups(), slug=slug)
     update = get_object_or_404(group.updates.published(), pk=pk)
     return render(request, "groups/update_detail.html", {"group": group, "update": update})
 
 
+def _page_version_of_map(request):
+    """The map page also shows the latest national coverage figures: one query for both."""
+    state = LocalActionGroup.objects.active().aggregate(
+        count=Count("pk"),
+        changed=Max("updated_at"),
+        snapshot=Max(Subquery(CoverageSnapshot.objects.order_by("-measured_at").values("pk")[:1])),
+    )
+    return Version(version_tag(state["count"], state["changed"], state["snapshot"]))
+
+
+@cached_public_page(_page_version_of_map)
 def coverage_map(request):
     return render(
         request,
@@ -218,6 +265,7 @@ def land_geojson(request):
     )
 
 
+@cached_public_page(page_version_of_groups, params=("postcode", "lat", "lon"))
 def find_group(request):
     form = FinderForm(request.GET or None)
     finding = None

@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from lagportal.lib.http import Version, cached_public_page
 
+
+@cached_public_page(lambda request: Version("home"))
 def home(request):
     return render(request, "home.html")
 

@@ -180,7 +180,10 @@ def cached_public_page(version_of, *, params=(), timeout=PAGE_SECONDS):
     """
 
     def decorator(page_view):
-        namespace = f"{page_view.__module__}.{page_view.__qualname__}"
+        # A function, or a callable instance such as a syndication Feed.
+        namespace = (
+            f"{page_view.__module__}.{getattr(page_view, '__qualname__', type(page_view).__qualname__)}"
+        )
 
         @wraps(page_view)
         def view(request, *args, **kwargs):
