@@ -26,7 +26,7 @@ run: setup demo
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 setup: system-packages venv database
 	$(BIN)/python manage.py migrate --noinput -v0

@@ -5,6 +5,7 @@ Playwright's own browser download is not reachable from our machines, so the tes
 missing: they are part of `make test`.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -27,48 +28,61 @@ HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test in this folder `browser` (the hook sees the whole session's items)."""
-    for item in items:
-        if HERE in Path(item.path).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+    """Mark every test in this folder `browser` and run them last (the hook sees the whole
+    session's items): the one browser they share keeps Playwright's event loop running from the
+    first of them to the end of the session, and Django refuses ORM calls beside a running loop."""
+    browser_tests = [item for item in items if HERE in Path(item.path).resolve().parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if item not in set(browser_tests)]
+    items[:] = others + browser_tests
 
 
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """A Chromium page whose relative URLs go to the live server.
-
-    Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
-    here (SynchronousOnlyOperation): allow them for the test, and close the connections they
-    opened before Playwright stops.
-    """
+@pytest.fixture(scope="session")
+def chromium(django_db_setup, django_db_blocker):
+    """One Chromium for the whole session (launching one takes about a second a test)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
             "(`apt-get install chromium`, or run `make system-packages` as root).",
             pytrace=False,
         )
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        try:
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+    # here (SynchronousOnlyOperation): allow them from now on (browser tests run last).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             try:
-                # bypass_csp: the portal's strict CSP would block the style axe injects.
-                context = browser.new_context(
-                    bypass_csp=True, accept_downloads=True, base_url=live_server.url
-                )
-                try:
-                    yield context.new_page()
-                finally:
-                    context.close()
+                yield browser
             finally:
                 browser.close()
-        finally:
-            # Inside the Playwright block: connections opened while its event loop runs are not
-            # visible once it has stopped, and one left open keeps the test database from being
-            # dropped ("database is being accessed by other users").
-            connections.close_all()
+                # Inside the Playwright block: connections opened while its event loop runs are not
+                # visible once it has stopped, and one left open keeps the test database from being
+                # dropped ("database is being accessed by other users").
+                with django_db_blocker.unblock():
+                    connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def browser_page(live_server, chromium):
+    """A page, in a fresh browser context (no cookies or storage from other tests), whose relative
+    URLs go to the live server."""
+    # bypass_csp: the portal's strict CSP would block the style axe injects.
+    context = chromium.new_context(bypass_csp=True, accept_downloads=True, base_url=live_server.url)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        connections.close_all()
 
 
 def field(page, label):
