@@ -147,14 +147,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 # Redis when REDIS_URL is set, so rate limits and caches are shared by every app server;
-# local memory otherwise (one process only).
+# local memory otherwise (one process only). While Redis is unreachable each process falls back to
+# its own memory (lagportal/lib/cache.py): pages get slower, never fail, and rate limits still count.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lagportal.lib.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lagportal",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "CIRCUIT_BREAKER_SECONDS": 5,
+            },
         }
     }
 else:
