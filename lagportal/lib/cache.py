@@ -52,19 +52,25 @@ class CircuitBreaker:
 
     def __init__(self, seconds):
         self.seconds = seconds
-        self.is_down = False
-        self._retry_at = None  # monotonic time of the next attempt while down
+        # The monotonic time of the next attempt while the service is down, None while it is up: one
+        # attribute, so a thread reading it without the lock never sees half a change.
+        self._retry_at = None
         self._lock = threading.Lock()
+
+    @property
+    def is_down(self):
+        return self._retry_at is not None
 
     def allows_attempt(self):
         """True when the service should be tried: it is up, or it is time for one request to probe it."""
-        if not self.is_down:
+        retry_at = self._retry_at
+        if retry_at is None:
             return True
         now = time.monotonic()
-        if now < self._retry_at:
+        if now < retry_at:
             return False
         with self._lock:
-            if not self.is_down:
+            if self._retry_at is None:
                 return True
             if now < self._retry_at:
                 return False
@@ -75,18 +81,16 @@ class CircuitBreaker:
     def record_failure(self):
         """Skip the service for the next period; True when this failure starts an outage."""
         with self._lock:
-            started = not self.is_down
-            self.is_down = True
+            started = self._retry_at is None
             self._retry_at = time.monotonic() + self.seconds
         return started
 
     def record_success(self):
         """Use the service again; True when this success ends an outage."""
-        if not self.is_down:
+        if self._retry_at is None:
             return False
         with self._lock:
-            ended = self.is_down
-            self.is_down = False
+            ended = self._retry_at is not None
             self._retry_at = None
         return ended
 
