@@ -107,7 +107,7 @@ def test_the_site_uses_redis_again_when_it_comes_back(client, settings, group, t
         assert response.status_code == 200
         assert "Eden Balsam Bashers" in response.content.decode()
         assert not caches["default"].is_using_fallback
-        assert server.client().keys("lagportal:*groups:coverage-geojson:*")
+        assert server.client().keys("lagportal:*:document:*")  # the GeoJSON, built and kept in Redis
     finally:
         server.stop()
         caches["default"].clear()
