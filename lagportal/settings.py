@@ -130,6 +130,9 @@ DATABASES = {
         engine="django.contrib.gis.db.backends.postgis",
     )
 }
+# A database host that accepts connections but never answers would otherwise hold a request (or a
+# pool's worker) for minutes; a URL's own ?connect_timeout= wins.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # Django's psycopg pool instead of a new connection per request (~10 ms each on this machine,
 # see STACK-NOTES). The pool requires CONN_MAX_AGE = 0.
 if env_bool("DATABASE_POOL", True):
@@ -137,7 +140,9 @@ if env_bool("DATABASE_POOL", True):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
-        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        # A sync worker holds at most one connection, so it waits here only while one opens (a few
+        # ms) or when the database is unreachable: then the 503 page after 3 s, not a held worker.
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
@@ -147,14 +152,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 # Redis when REDIS_URL is set, so rate limits and caches are shared by every app server;
-# local memory otherwise (one process only).
+# local memory otherwise (one process only). While Redis is unreachable each process falls back to
+# its own memory (lagportal/lib/cache.py): pages get slower, never fail, and rate limits still count.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lagportal.lib.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lagportal",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "CIRCUIT_BREAKER_SECONDS": 5,
+            },
         }
     }
 else:

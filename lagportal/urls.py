@@ -9,6 +9,9 @@ admin.site.site_title = "LAG Portal admin"
 admin.site.index_title = "Local Action Groups, species, volunteering and toolkit"
 admin.site.login = views.admin_login
 
+# A database that does not answer gives the 503 page (or JSON under /api/), anything else the 500 page.
+handler500 = "lagportal.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

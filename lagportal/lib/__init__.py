@@ -1,5 +1,5 @@
 """What every app shares and no app owns: Markdown, mail records, conditional GET and cached
-documents, safe CSV, uploaded-geometry reading.
+documents, safe CSV, uploaded-geometry reading, a Redis cache that survives Redis going away.
 
 The import rule: any app (accounts, groups, species, volunteering, toolkit) may import
 `lagportal.lib`; `lagportal.lib` imports no app, only Django, the standard library and
