@@ -210,7 +210,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LAG Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("SECURE_SSL_REDIRECT", False) else "http"
-# allauth's defaults, kept explicit: they live in the cache above, so they hold across servers.
+# allauth's defaults, kept explicit. They live in the cache above, so they hold across app servers;
+# while Redis is down each process counts on its own (at most N times looser with N processes).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
