@@ -34,6 +34,8 @@ CONFIG = SchemathesisConfig.from_dict(
         ],
     }
 )
+# Loaded at import (the document needs no database): schemathesis 4.32's fixture-based loader
+# (`schemathesis.pytest.from_fixture`) fails on pytest 9.2, which no longer has `Node._nodeid`.
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config=CONFIG)
 
 
