@@ -3,13 +3,17 @@
 Only what the group pages already show the public: never members or anything else personal.
 """
 
+from typing import Annotated
+
 from django.core.validators import slug_re
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
+
+from lagportal.lib.api_schemas import InvalidParameters, NotFound
 
 from . import finder
 from .models import Country, Habitat, JoiningMethod, LocalActionGroup
@@ -17,16 +21,15 @@ from .models import Country, Habitat, JoiningMethod, LocalActionGroup
 GROUPS_PER_PAGE = 20  # as in the directory
 MAX_GROUPS_PER_PAGE = 100
 MAX_PAGE = 10_000  # far beyond the last page; a huge page number would overflow PostgreSQL's OFFSET
+# PostgreSQL cannot take a NUL in text: the OpenAPI document says so, a validator enforces it.
+NO_NUL = r"^[^\x00]*$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # Django's slug_re
 
 router = Router(tags=["groups"])
 
 
 class Message(Schema):
     message: str = Field(description="Why the place could not be found, for the person who asked.")
-
-
-class NotFound(Schema):
-    detail: str
 
 
 class GroupLink(Schema):
@@ -88,15 +91,24 @@ class GroupDetail(GroupSummary):
         return context["request"].build_absolute_uri(path)
 
 
+def _choice_or_empty(choices):
+    # As in the directory's form, an empty filter ("?country=") means "any": declare it too.
+    return {"type": "string", "enum": ["", *choices.values]}
+
+
 class GroupFilters(Schema):
-    country: Country | None = None
-    habitat: Habitat | None = None
-    q: str = Field("", max_length=100, description="Words in the group's name, summary or description.")
+    country: Annotated[Country | None, WithJsonSchema(_choice_or_empty(Country))] = None
+    habitat: Annotated[Habitat | None, WithJsonSchema(_choice_or_empty(Habitat))] = None
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Words in the group's name, summary or description.",
+        json_schema_extra={"pattern": NO_NUL},
+    )
 
     @field_validator("country", "habitat", mode="before")
     @classmethod
     def empty_means_any(cls, value):
-        # As in the directory's form: "?country=" is "all countries".
         return value or None
 
     @field_validator("q")
@@ -120,6 +132,23 @@ def _public_groups():
     return LocalActionGroup.objects.active().without_geometry()
 
 
+class PlaceQuery(Schema):
+    # Coordinates arrive as text so that every bad value gets the finder's own message, as a 400.
+    # (Examples as `example`: ninja copies a schema's `examples` list into the parameter, where
+    # OpenAPI wants a map.)
+    postcode: str | None = Field(
+        None,
+        description="A UK postcode, full or just its first part, in any case and with or without the space.",
+        json_schema_extra={"example": "CA1 1AA"},
+    )
+    lat: str | None = Field(
+        None, description="Latitude in degrees (WGS84), with `lon`.", json_schema_extra={"example": "54.89"}
+    )
+    lon: str | None = Field(
+        None, description="Longitude in degrees (WGS84), with `lat`.", json_schema_extra={"example": "-2.93"}
+    )
+
+
 # Registered before "/{slug}", which would otherwise take "find" for a group's slug.
 @router.get(
     "/find",
@@ -128,20 +157,19 @@ def _public_groups():
     operation_id="find_groups",
     summary="Find the groups covering a place",
 )
-def find_groups(request, postcode: str | None = None, lat: str | None = None, lon: str | None = None):
+def find_groups(request, place: Query[PlaceQuery]):
     """The active groups covering a UK postcode, or a latitude and longitude (WGS84), then the five
     nearest others. A postcode wins when both are given."""
-    # Coordinates arrive as text so that every bad value gets the finder's own message, as a 400.
     try:
-        place = finder.place_from(postcode, lat, lon)
+        where = finder.place_from(place.postcode, place.lat, place.lon)
     except finder.PlaceError as error:
         return Status(400, {"message": str(error)})
-    return finder.find_groups(place)
+    return finder.find_groups(where)
 
 
 @router.get(
     "",
-    response=list[GroupSummary],
+    response={200: list[GroupSummary], 422: InvalidParameters},
     url_name="group_list",
     operation_id="list_groups",
     summary="List the groups",
@@ -152,6 +180,17 @@ def list_groups(request, filters: Query[GroupFilters]):
     return _public_groups().in_country(filters.country).with_habitat(filters.habitat).search(filters.q)
 
 
+class GroupAddress(Schema):
+    slug: str = Field(
+        description="The last part of the group's address on the portal.",
+        # The pattern is declared, not enforced as a 422: anything else is no group's address, a 404.
+        json_schema_extra={
+            "pattern": SLUG_PATTERN,
+            "example": "cumbria-freshwater-invasive-non-native-species-initiative-cfinns",
+        },
+    )
+
+
 @router.get(
     "/{slug}",
     response={200: GroupDetail, 404: NotFound},
@@ -159,9 +198,9 @@ def list_groups(request, filters: Query[GroupFilters]):
     operation_id="get_group",
     summary="One group",
 )
-def group_detail(request, slug: str):
+def group_detail(request, address: Path[GroupAddress]):
     """One active group; inactive groups are not found, as on the site."""
     # Not a slug (a NUL byte in it would even be a database error): no group has that address.
-    if not slug_re.fullmatch(slug):
+    if not slug_re.fullmatch(address.slug):
         raise Http404("No such group.")
-    return get_object_or_404(_public_groups(), slug=slug)
+    return get_object_or_404(_public_groups(), slug=address.slug)

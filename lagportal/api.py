@@ -1,8 +1,10 @@
 """The public, read-only JSON API under /api/, described at /api/openapi.json (see docs/api.md)."""
 
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from groups.api import router as groups_router
+from lagportal.lib.api_schemas import NOT_FOUND
 
 # No interactive docs page: Swagger's assets come from a CDN, which the site's CSP forbids.
 api = NinjaAPI(
@@ -14,3 +16,11 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/groups", groups_router)
+
+
+@csrf_exempt  # as ninja's own views: the API has no forms, and any method gets the same 404
+def not_found(request, path=""):
+    """A JSON 404, as the endpoints' own, for an address under /api/ that no endpoint answers."""
+    # Without it, a slug holding a slash (/api/groups/a%2Fb) or a trailing slash would get the
+    # site's HTML "page not found", which the OpenAPI document does not declare.
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
-from .api import api
+from .api import api, not_found
 
 admin.site.site_header = "LAG Portal administration"
 admin.site.site_title = "LAG Portal admin"
@@ -17,7 +17,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("groups/", include("groups.urls")),
+    # Every other address under /api/ is a JSON 404, as the API's own (ninja's root page too).
+    path("api/", not_found),
     path("api/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", not_found),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -99,6 +99,10 @@ def test_a_point_in_the_north_sea_is_covered_by_no_group_and_gets_the_nearest_fi
         ({"lat": "54", "lon": "-181"}, OUT_OF_RANGE),
         ({"lat": "nan", "lon": "0"}, OUT_OF_RANGE),
         ({"lat": "inf", "lon": "0"}, OUT_OF_RANGE),
+        ({"lat": "1e400", "lon": "0"}, OUT_OF_RANGE),
+        ({"lat": "54.89\x00", "lon": "-2.93"}, NOT_NUMBERS),
+        ({"postcode": "CA1\x00"}, "“CA1\x00” is not a UK postcode. Enter one like CA1 1AA, or just CA1."),
+        ({"postcode": "CA1 🦎"}, "“CA1 🦎” is not a UK postcode. Enter one like CA1 1AA, or just CA1."),
     ],
 )
 def test_a_place_that_cannot_be_found_is_a_400_with_the_reason(client, outcodes, eden, query, message):
@@ -198,9 +202,10 @@ def test_empty_filters_mean_any(client, eden):
     assert _names(response.json()["items"]) == ["Eden Balsam Bashers"]
 
 
-def test_a_page_size_over_a_hundred_gets_a_hundred(client):
+@pytest.mark.parametrize("page_size", ["500", str(10**30)])
+def test_a_page_size_over_a_hundred_gets_a_hundred(client, page_size):
     GroupFactory.create_batch(101)
-    assert len(client.get(LIST, {"page_size": 500}).json()["items"]) == 100
+    assert len(client.get(LIST, {"page_size": page_size}).json()["items"]) == 100
 
 
 def test_one_group_gives_its_public_details(client):
@@ -263,6 +268,24 @@ def test_an_unknown_or_inactive_group_is_not_found(client, slug):
     assert response.json() == {"detail": "Not Found"}
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/groups/eden%2Fbalsam",  # a slug holding a slash
+        "/api/groups/",
+        "/api/groups/eden-balsam-bashers/",
+        "/api/groups/find/",
+        "/api/",
+        "/api/no-such-thing",
+    ],
+)
+def test_an_address_under_the_api_that_no_endpoint_answers_is_a_json_404(client, eden, path):
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json() == {"detail": "Not Found"}
+
+
 def test_the_api_is_read_only(client, eden):
     for url in (FIND, LIST, f"{LIST}/{eden.slug}"):
         assert client.post(url, {"name": "Taken over"}).status_code == 405
@@ -271,17 +294,44 @@ def test_the_api_is_read_only(client, eden):
     assert eden.name == "Eden Balsam Bashers"
 
 
-def test_the_openapi_document_describes_the_three_paths_and_the_finder_s_400(client):
+def test_the_openapi_document_declares_every_answer_of_each_path_with_its_schema(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     document = response.json()
     assert document["info"]["title"] == "LAG Portal API"
-    assert set(document["paths"]) == {"/api/groups/find", "/api/groups", "/api/groups/{slug}"}
-    finder_responses = document["paths"]["/api/groups/find"]["get"]["responses"]
-    assert finder_responses["400"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Message"
+    declared = {
+        path: {
+            status: answer["content"]["application/json"]["schema"]
+            for status, answer in operations["get"]["responses"].items()
+        }
+        for path, operations in document["paths"].items()
     }
-    assert "distance_km" in document["components"]["schemas"]["NearbyGroup"]["properties"]
+    assert declared == {
+        "/api/groups/find": {
+            "200": {"$ref": "#/components/schemas/Finding"},
+            "400": {"$ref": "#/components/schemas/Message"},
+        },
+        "/api/groups": {
+            "200": {"$ref": "#/components/schemas/PagedGroupSummary"},
+            "422": {"$ref": "#/components/schemas/InvalidParameters"},
+        },
+        "/api/groups/{slug}": {
+            "200": {"$ref": "#/components/schemas/GroupDetail"},
+            "404": {"$ref": "#/components/schemas/NotFound"},
+        },
+    }
+    schemas = document["components"]["schemas"]
+    assert "distance_km" in schemas["NearbyGroup"]["properties"]
+    assert schemas["InvalidParameter"]["required"] == ["type", "loc", "msg"]
+
+
+def test_the_openapi_document_says_an_empty_filter_means_any_and_search_words_have_no_nul(client):
+    document = client.get("/api/openapi.json").json()
+    parameters = {p["name"]: p["schema"] for p in document["paths"]["/api/groups"]["get"]["parameters"]}
+    assert parameters["country"]["enum"] == ["", "england", "scotland", "wales"]
+    assert parameters["habitat"]["enum"] == ["", "terrestrial", "freshwater", "marine"]
+    assert parameters["q"]["maxLength"] == 100
+    assert parameters["q"]["pattern"] == "^[^\\x00]*$"
 
 
 def test_there_is_no_interactive_docs_page(client):
