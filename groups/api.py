@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import WithJsonSchema, field_validator
 
 from lagportal.lib.api_schemas import InvalidParameters, NotFound
+from lagportal.lib.http import Version, cached_response, version_tag
 
 from . import finder
 from .models import Country, Habitat, JoiningMethod, LocalActionGroup
@@ -24,6 +25,9 @@ MAX_PAGE = 10_000  # far beyond the last page; a huge page number would overflow
 # PostgreSQL cannot take a NUL in text: the OpenAPI document says so, a validator enforces it.
 NO_NUL = r"^[^\x00]*$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # Django's slug_re
+
+JSON = "application/json; charset=utf-8"
+FINDER_ANSWER_SECONDS = 3600
 
 router = Router(tags=["groups"])
 
@@ -160,11 +164,33 @@ class PlaceQuery(Schema):
 def find_groups(request, place: Query[PlaceQuery]):
     """The active groups covering a UK postcode, or a latitude and longitude (WGS84), then the five
     nearest others. A postcode wins when both are given."""
-    try:
+    # Most of an answer's time is the ORM building the finder's queries (docs/benchmarks.md): the
+    # same question gets the stored answer until a group changes (or an hour passes, for new
+    # postcode data), at the cost of one small query.
+    state = LocalActionGroup.objects.active().last_change()
+    version = Version(version_tag(state["count"], state["changed"]), state["changed"])
+    asked = (request.scheme, request.get_host(), *_question(place))
+
+    def answer():
         where = finder.place_from(place.postcode, place.lat, place.lon)
+        return Finding.from_orm(finder.find_groups(where), context={"request": request}).model_dump_json()
+
+    try:
+        return cached_response(
+            request, asked, version, answer, content_type=JSON, timeout=FINDER_ANSWER_SECONDS
+        )
     except finder.PlaceError as error:
         return Status(400, {"message": str(error)})
-    return finder.find_groups(where)
+
+
+def _question(place):
+    """What the answer depends on: the postcode (in one spelling), else the coordinates as typed."""
+    postcode = "".join((place.postcode or "").split()).upper()
+    return (
+        ("postcode", postcode)
+        if postcode
+        else ("point", (place.lat or "").strip(), (place.lon or "").strip())
+    )
 
 
 @router.get(

@@ -189,7 +189,7 @@ def coverage_map(request):
 def coverage_version(request=None):
     """How many active groups there are and when one last changed: one small query decides
     whether the directory, the map and the coverage document must be built again."""
-    state = LocalActionGroup.objects.active().aggregate(count=Count("pk"), changed=Max("updated_at"))
+    state = LocalActionGroup.objects.active().last_change()
     return Version(version_tag(state["count"], state["changed"]), state["changed"])
 
 

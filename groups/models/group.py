@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, Value
 from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils.text import slugify
@@ -64,6 +64,11 @@ class LocalActionGroupQuerySet(models.QuerySet):
         """Leave the large columns (coverage geometries, search document) in the database: lists
         and answers neither draw nor show them."""
         return self.defer(*HEAVY_GROUP_FIELDS)
+
+    def last_change(self):
+        """How many of these groups there are and when one last changed ({"count", "changed"}):
+        what a cached answer about them must be rebuilt after."""
+        return self.aggregate(count=Count("pk"), changed=Max("updated_at"))
 
     def in_country(self, country):
         return self.filter(country=country) if country else self

@@ -139,7 +139,6 @@ def conditional_document(version_of, *, content_type, cache_control=f"public, {R
 
     `version_of(request, *args, **kwargs)` returns a Version, or None for a 404.
     """
-    timeout = DOCUMENT_SECONDS if timeout is None else timeout
 
     def decorator(build):
         namespace = f"{build.__module__}.{build.__qualname__}"
@@ -153,19 +152,36 @@ def conditional_document(version_of, *, content_type, cache_control=f"public, {R
             version = version_of(request, *args, **kwargs)
             if version is None:
                 raise Http404("Nothing to show here.")
-            etag = _weak_etag(namespace, args, sorted(kwargs.items()), version.tag)
-            not_modified = _not_modified(request, etag, version.last_modified, cache_control)
-            if not_modified is not None:
-                return not_modified
-            key = f"document:{namespace}:{etag}"
-            stored = cache.get(key)
-            if stored is None:
-                stored = _store(key, content_type, build(request, *args, **kwargs), timeout)
-            return _serve(request, stored, etag, version.last_modified, cache_control)
+            return cached_response(
+                request,
+                (namespace, args, sorted(kwargs.items())),
+                version,
+                lambda: build(request, *args, **kwargs),
+                content_type=content_type,
+                cache_control=cache_control,
+                timeout=timeout,
+            )
 
         return view
 
     return decorator
+
+
+def cached_response(
+    request, key, version, build, *, content_type, cache_control=f"public, {REVALIDATE}", timeout=None
+):
+    """The response for `key` (what the answer depends on besides `version`), from the cache or
+    from `build()` (which returns the body), with validators; a 304 when the client is current.
+    For views that cannot be decorated (an API operation)."""
+    etag = _weak_etag(key, version.tag)
+    not_modified = _not_modified(request, etag, version.last_modified, cache_control)
+    if not_modified is not None:
+        return not_modified
+    cache_key = f"document:{etag}"
+    stored = cache.get(cache_key)
+    if stored is None:
+        stored = _store(cache_key, content_type, build(), DOCUMENT_SECONDS if timeout is None else timeout)
+    return _serve(request, stored, etag, version.last_modified, cache_control)
 
 
 # --- Pages for signed-out visitors --------------------------------------------------------------

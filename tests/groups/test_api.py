@@ -356,10 +356,32 @@ def test_one_group_costs_one_query_and_leaves_the_geometries(client, eden, djang
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_the_finder_costs_three_queries_however_many_groups(
+def test_the_finder_costs_four_queries_however_many_groups_then_one(
     client, outcodes, rows, django_assert_max_num_queries
 ):
     GroupFactory.create_batch(rows)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # the groups' version, the place, covering, nearest
         response = client.get(FIND, {"postcode": "CA1 1AA"})
     assert len(response.json()["covering"]) == rows
+    with django_assert_max_num_queries(1):  # the same question again: the version only
+        again = client.get(FIND, {"postcode": "ca11aa"})
+    assert again.json() == response.json()
+    assert client.get(FIND, {"postcode": "CA1 1AA"}, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_a_changed_group_changes_the_finders_answer_at_once(client, outcodes):
+    group = GroupFactory(name="Eden Balsam Bashers")
+    client.get(FIND, {"postcode": "CA1 1AA"})
+    group.name = "Eden Invasives"
+    group.save()
+    assert [found["name"] for found in client.get(FIND, {"postcode": "CA1 1AA"}).json()["covering"]] == [
+        "Eden Invasives"
+    ]
+
+
+def test_the_finders_answer_names_the_host_it_was_asked_on(client, outcodes, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "lagportal.example.org"]
+    GroupFactory()
+    client.get(FIND, {"postcode": "CA1 1AA"})
+    other = client.get(FIND, {"postcode": "CA1 1AA"}, HTTP_HOST="lagportal.example.org").json()
+    assert other["covering"][0]["url"].startswith("http://lagportal.example.org/")

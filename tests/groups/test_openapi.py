@@ -65,4 +65,5 @@ def _keep_the_test_transaction():
 # The groups are made once per operation, not per example: the API only reads them.
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_every_answer_is_one_the_openapi_document_declares(groups, case):
-    case.call_and_validate()
+    # Schemathesis asks for gzip but its WSGI transport does not unpack it (lib/http's tests cover gzip).
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
