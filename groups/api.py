@@ -167,8 +167,8 @@ def find_groups(request, place: Query[PlaceQuery]):
     # Most of an answer's time is the ORM building the finder's queries (docs/benchmarks.md): the
     # same question gets the stored answer until a group changes (or an hour passes, for new
     # postcode data), at the cost of one small query.
-    state = LocalActionGroup.objects.active().last_change()
-    version = Version(version_tag(state["count"], state["changed"]), state["changed"])
+    count, changed = LocalActionGroup.objects.active_state()
+    version = Version(version_tag(count, changed), changed)
     asked = (request.scheme, request.get_host(), *_question(place))
 
     def answer():

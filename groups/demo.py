@@ -19,7 +19,6 @@ from .models import (
     LocalActionGroup,
     Meeting,
     Membership,
-    MembershipRole,
     Role,
     Update,
 )
@@ -137,7 +136,8 @@ def _member(user, group, *, status=Membership.Status.ACTIVE, roles=()):
     )
     if created:
         for role in roles:
-            MembershipRole.objects.create(membership=membership, role=role)
+            # Through the service, as in the admin: a coordinator is let into the admin with it.
+            services.give_role(membership, role)
     return membership
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Subquery, Value
+from django.db.models import Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +16,7 @@ from lagportal.lib.http import Version, cached_public_page, conditional_document
 
 from . import finder, scoping, services
 from .forms import DirectoryFilterForm, FinderForm, JoinForm
-from .models import ActionItem, CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership, Update
+from .models import CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership
 
 GROUPS_PER_PAGE = 20
 UPDATES_PER_PAGE = 10
@@ -48,26 +48,10 @@ def page_version_of_groups(request, *args, **kwargs):
     return coverage_version(request)
 
 
-def _changes(model):
-    """(how many, when one last changed) of `model`'s rows of the outer group, as subqueries."""
-    rows = model.objects.filter(group=OuterRef("pk")).order_by().values("group")
-    return (
-        Subquery(rows.annotate(count=Count("pk")).values("count")),
-        Subquery(rows.annotate(changed=Max("updated_at")).values("changed")),
-    )
-
-
 def page_version_of_group(request, slug, *args, **kwargs):
     """A group's pages change when the group, or one of its meetings, action rows or updates, does
-    (added, changed or removed): one query. None (the view answers 404) for no such active group."""
-    meetings, actions, updates = _changes(Meeting), _changes(ActionItem), _changes(Update)
-    state = (
-        LocalActionGroup.objects.active()
-        .filter(slug=slug)
-        .values_list("updated_at")
-        .annotate(m=meetings[0], mt=meetings[1], a=actions[0], at=actions[1], u=updates[0], ut=updates[1])
-        .first()
-    )
+    (added, changed or removed). None (the view answers 404) for no such active group."""
+    state = LocalActionGroup.objects.page_state(slug)
     return Version(version_tag(slug, *state)) if state else None
 
 
@@ -163,12 +147,8 @@ def update_detail(request, slug, pk):
 
 def _page_version_of_map(request):
     """The map page also shows the latest national coverage figures: one query for both."""
-    state = LocalActionGroup.objects.active().aggregate(
-        count=Count("pk"),
-        changed=Max("updated_at"),
-        snapshot=Max(Subquery(CoverageSnapshot.objects.order_by("-measured_at").values("pk")[:1])),
-    )
-    return Version(version_tag(state["count"], state["changed"], state["snapshot"]))
+    count, changed, snapshot = LocalActionGroup.objects.active_state(with_snapshot=True)
+    return Version(version_tag(count, changed, snapshot))
 
 
 @cached_public_page(_page_version_of_map)
@@ -189,8 +169,8 @@ def coverage_map(request):
 def coverage_version(request=None):
     """How many active groups there are and when one last changed: one small query decides
     whether the directory, the map and the coverage document must be built again."""
-    state = LocalActionGroup.objects.active().last_change()
-    return Version(version_tag(state["count"], state["changed"]), state["changed"])
+    count, changed = LocalActionGroup.objects.active_state()
+    return Version(version_tag(count, changed), changed)
 
 
 @conditional_document(coverage_version, content_type="application/geo+json")

@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, Value
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils.text import slugify
@@ -65,11 +65,6 @@ class LocalActionGroupQuerySet(models.QuerySet):
         and answers neither draw nor show them."""
         return self.defer(*HEAVY_GROUP_FIELDS)
 
-    def last_change(self):
-        """How many of these groups there are and when one last changed ({"count", "changed"}):
-        what a cached answer about them must be rebuilt after."""
-        return self.aggregate(count=Count("pk"), changed=Max("updated_at"))
-
     def in_country(self, country):
         return self.filter(country=country) if country else self
 
@@ -108,6 +103,47 @@ class LocalActionGroupQuerySet(models.QuerySet):
             is_member=Exists(memberships.filter(status=Membership.Status.ACTIVE)),
             is_pending=Exists(memberships.filter(status=Membership.Status.PENDING)),
         )
+
+
+class LocalActionGroupManager(models.Manager):
+    """What cached pages and answers about groups must be rebuilt after, each in one small query.
+
+    Written as SQL: these run on every request for a cached page, and building the same query with
+    the ORM costs several times what PostgreSQL takes to answer it (docs/benchmarks.md).
+    """
+
+    def active_state(self, *, with_snapshot=False):
+        """(how many active groups, when one last changed[, the latest coverage snapshot's id])."""
+        snapshot = (
+            ", (SELECT id FROM groups_coveragesnapshot ORDER BY measured_at DESC LIMIT 1)"
+            if with_snapshot
+            else ""
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*), max(updated_at){snapshot} FROM groups_localactiongroup WHERE is_active"
+            )
+            return cursor.fetchone()
+
+    def page_state(self, slug):
+        """When the active group `slug`, and its meetings, action rows and updates (how many, and
+        when one last changed) were changed; None when no active group has that slug."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT g.updated_at, m.n, m.changed, a.n, a.changed, u.n, u.changed
+                FROM groups_localactiongroup g,
+                    LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_meeting
+                             WHERE group_id = g.id) m,
+                    LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_actionitem
+                             WHERE group_id = g.id) a,
+                    LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_update
+                             WHERE group_id = g.id) u
+                WHERE g.slug = %s AND g.is_active
+                """,
+                [slug],
+            )
+            return cursor.fetchone()
 
 
 class LocalActionGroup(models.Model):
@@ -168,7 +204,7 @@ class LocalActionGroup(models.Model):
         db_persist=True,
     )
 
-    objects = LocalActionGroupQuerySet.as_manager()
+    objects = LocalActionGroupManager.from_queryset(LocalActionGroupQuerySet)()
 
     class Meta:
         ordering = ["name"]
