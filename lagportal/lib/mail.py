@@ -137,7 +137,15 @@ def deliver(message_id):
         )
         if message is None:
             return None
-        email = _build(message)
+        try:
+            email = _build(message)
+        except Exception as error:  # a template or context fault: kept, and tried again later
+            logger.exception("Email %s (%s) could not be rendered", message.pk, message.kind)
+            message.status = Message.Status.FAILED
+            message.attempts += 1
+            message.last_error = f"Could not be rendered: {error}"[:300]
+            message.save(update_fields=["status", "attempts", "last_error"])
+            return message.status
         if email is None:
             message.status = Message.Status.CANCELLED
             message.prerendered = None
@@ -179,8 +187,12 @@ def _build(message):
         subject, text_body, html_body = parts["subject"], parts["text"], parts.get("html", "")
         from_email, headers = parts.get("from_email"), parts.get("headers")
     else:
+        kind = _kinds.get(message.kind)
+        if kind is None:  # a kind the code no longer has: nothing can render it
+            logger.warning("Email %s has a kind no app registers: %s", message.pk, message.kind)
+            return None
         with translation.override(settings.LANGUAGE_CODE):
-            context = _kinds[message.kind].context(message)
+            context = kind.context(message)
             if context is None:
                 return None
             context = {"site_url": settings.SITE_URL, "message": message, **context}

@@ -33,7 +33,34 @@ CASES = [
     ("finder API, point", "/api/groups/find?lat=54.5&lon=-2.5", {}),
     ("coverage GeoJSON, gzip", "/groups/coverage.geojson", {"Accept-Encoding": "gzip"}),
     ("coverage GeoJSON, revalidation (304)", "/groups/coverage.geojson", {"If-None-Match": None}),
+    # Built for the person on every request: what a cache miss costs.
+    ("group page, signed in (not cached)", "/groups/tweed-invasives-project/", {"Cookie": "SIGNED_IN"}),
+    ("directory, signed in (not cached)", "/groups/", {"Cookie": "SIGNED_IN"}),
 ]
+
+
+def signed_in_cookie():
+    """A session cookie for the demo volunteer, made by Django in a separate process."""
+    script = (
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY;"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "from accounts.models import User;"
+        "user = User.objects.get(email='volunteer@demo.lagportal.localhost');"
+        "s = SessionStore();"
+        "s[SESSION_KEY] = str(user.pk);"
+        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY] = user.get_session_auth_hash();"
+        "s.create();"
+        "print(s.session_key)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return f"sessionid={result.stdout.strip().splitlines()[-1]}"
 
 
 def free_port():
@@ -96,6 +123,8 @@ def main():
             headers = dict(headers)
             if "If-None-Match" in headers:
                 headers["If-None-Match"] = etag_of(base + path)
+            if headers.get("Cookie") == "SIGNED_IN":
+                headers["Cookie"] = signed_in_cookie()
             rounds = [wrk(base + path, headers) for _ in range(ROUNDS)]
             rps = statistics.median(r[0] for r in rounds)
             p99 = statistics.median(r[1] for r in rounds)

@@ -217,3 +217,19 @@ def test_the_new_member_email_links_to_the_requests_waiting_in_that_group(
     [to_coordinator] = [sent for sent in mailoutbox if sent.to == [coordinator.email]]
     assert f"?group={group.pk}&status__exact=pending" in to_coordinator.body
     assert Membership.objects.get(user=volunteer).coordinators_told_at
+
+
+def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_still_go(
+    volunteer, group, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        [broken] = mail.queue(emails.JOIN_CONFIRMATION, to="nobody@example.org", about=group)  # not a membership
+        membership = services.join_group(group, volunteer, contact_consent=True)
+    Message.objects.filter(pk=broken.pk).update(kind="groups/emails/removed_long_ago")
+
+    call_command("send_mail", "--older-than", "0", verbosity=0)
+
+    broken.refresh_from_db()
+    assert broken.status == Message.Status.CANCELLED
+    assert Message.objects.get(about_id=membership.pk, kind=emails.JOIN_CONFIRMATION).status == Message.Status.SENT
+    assert sorted(sent.to[0] for sent in mailoutbox) == sorted([volunteer.email, group.contact_email])

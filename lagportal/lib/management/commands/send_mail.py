@@ -33,7 +33,7 @@ class Command(BaseCommand):
             Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED, attempts__lt=MAX_ATTEMPTS),
             queued_at__lte=cutoff,
         ).values_list("pk", flat=True)
-        results = [mail.deliver(pk) for pk in waiting.iterator()]
+        results = [mail.deliver(pk) for pk in list(waiting)]
         sent = sum(result == Message.Status.SENT for result in results)
         failed = sum(result == Message.Status.FAILED for result in results)
         self.stdout.write(
