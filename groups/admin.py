@@ -7,11 +7,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
+from lagportal.lib.gisforms import DrawnGeometryAdmin
 from lagportal.lib.mail import label_of
 from lagportal.lib.models import Message
 
 from . import scoping, services
-from .coverage import CoverageAdminForm
+from .coverage import GREAT_BRITAIN_AND_SEAS, CoverageAdminForm
 from .models import (
     ActionItem,
     CoverageSnapshot,
@@ -48,7 +49,7 @@ class GroupFilter(admin.SimpleListFilter):
 
 
 @admin.register(LocalActionGroup)
-class LocalActionGroupAdmin(GroupScopedModelAdmin, LeafletGeoAdmin):
+class LocalActionGroupAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdmin):
     # Checks a drawn or uploaded coverage, and keeps the page light for a detailed one.
     form = CoverageAdminForm
     list_display = ["name", "country", "joining_method", "is_active", "area", "updated_at"]
@@ -268,7 +269,8 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(GroupScopedModelAdmin, LeafletGeoAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdminMixin, admin.ModelAdmin):
+    geometry_bounds = GREAT_BRITAIN_AND_SEAS
     form = MeetingAdminForm
     list_display = ["title", "group", "starts_at", "is_public", "agenda_sent", "minutes_sent"]
     list_filter = ["is_public", GroupFilter]

@@ -11,15 +11,14 @@ import re
 from collections import Counter
 
 from django import forms
-from django.contrib.gis import forms as gis_forms
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GeometryCollection, GEOSException, GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GeometryCollection, GEOSException, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lagportal.lib import gisfiles
+from lagportal.lib.gisforms import DrawnGeometryField
 
 from .models import LocalActionGroup
 from .models.group import WGS84
@@ -193,25 +192,13 @@ def _check_in_great_britain(geometry):
 # --- The admin form -----------------------------------------------------------------------------
 
 
-class DrawnCoverageField(gis_forms.MultiPolygonField):
+class DrawnCoverageField(DrawnGeometryField):
     """The area drawn on the map, of any geometry type: the form says what's wrong with a wrong one."""
 
     def clean(self, value):
-        # Skip MultiPolygonField's bare "Invalid geometry type.": coverage_from_geometry explains,
-        # and turns a drawn Polygon into a MultiPolygon.
+        # Skip the bare "Invalid geometry type.": coverage_from_geometry explains, and turns a drawn
+        # Polygon into a MultiPolygon.
         return forms.Field.clean(self, value)
-
-    def bound_data(self, data, initial):
-        """The posted drawing to show again, or the stored area if the drawing can't be parsed."""
-        # Re-rendering hands the posted text to the widget, whose deserialize() lets GDAL's errors
-        # through (a 500 on a page that should only say "Invalid geometry value."): GeoJSON that GDAL
-        # can't parse (coordinates as strings, collections nested hundreds deep) never reaches it.
-        if isinstance(data, str) and data.strip():
-            try:
-                GEOSGeometry(data)
-            except (GDALException, GEOSException, ValueError, TypeError):
-                return initial
-        return data
 
 
 class CoverageAdminForm(forms.ModelForm):

@@ -109,6 +109,17 @@ def read_geometry_file(uploaded_file):
         return _collection(_read_with_gdal(path), srid)
 
 
+def read_geojson(text):
+    """The geometries of GeoJSON text (a drawing posted by a map widget) as one WGS84
+    GeometryCollection, read as an uploaded GeoJSON file is: never by GDAL, with its `crs` checked
+    against the allow-list and every coordinate a finite number. Raises GeometryFileError."""
+    data = text.encode() if isinstance(text, str) else bytes(text)
+    if len(data) > MAX_GEOJSON_SIZE:
+        raise GeometryFileError(_("The drawing is too large to read."))
+    srid, members = _read_geojson(data)
+    return _collection(members, srid)
+
+
 def _megabytes(size):
     return size // 1024 // 1024
 

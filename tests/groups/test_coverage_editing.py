@@ -524,14 +524,14 @@ def test_a_kml_network_link_is_not_followed_and_the_kml_is_read(staff_client, gr
     assert group.coverage.contains(INVERNESS_POINT)
 
 
-def test_a_drawing_naming_its_projection_by_a_link_is_a_bad_request_and_nothing_is_fetched(
+def test_a_drawing_naming_its_projection_by_a_link_is_refused_and_nothing_is_fetched(
     staff_client, group, listener
 ):
     drawn = {**polygon_around(*NORWICH), "crs": {"type": "link", "properties": {"href": f"{listener.url}/x"}}}
 
     response = save_change_page(staff_client, group, coverage=json.dumps(drawn))
 
-    assert response.status_code == 400
+    assert_refused(response, "coverage", "names its projection by a link")
     assert listener.requests == []
     assert_unchanged(group)
 
@@ -626,21 +626,24 @@ def deeply_nested_collection(depth):
 MALFORMED_DRAWINGS = {
     "a ring that isn't closed": (
         {"type": "Polygon", "coordinates": [OPEN_RING]},
-        "Invalid geometry value.",
+        "The map's drawing couldn't be read. A polygon in feature 1 isn't closed",
     ),
     "NaN at both ends of a ring": (
         {"type": "Polygon", "coordinates": [[[NAN, NAN], *OPEN_RING[1:], [NAN, NAN]]]},
-        "Invalid geometry value.",
+        "has a coordinate that isn't a number",
     ),
     "NaN inside a ring": (
         {"type": "Polygon", "coordinates": [[*OPEN_RING[:2], [NAN, 54.9], *OPEN_RING[3:], OPEN_RING[0]]]},
-        "The area has a point whose coordinates aren't numbers.",
+        "has a coordinate that isn't a number",
     ),
     "coordinates that are strings": (
         {"type": "Polygon", "coordinates": [[[str(x), str(y)] for x, y in [*OPEN_RING, OPEN_RING[0]]]]},
-        "Invalid geometry value.",
+        "has a coordinate that isn't a number",
     ),
-    "geometry collections nested hundreds deep": (deeply_nested_collection(300), "Invalid geometry value."),
+    "geometry collections nested hundreds deep": (
+        deeply_nested_collection(300),
+        "nests geometry collections too deeply",
+    ),
 }
 
 

@@ -223,7 +223,7 @@ def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_sti
     volunteer, group, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        [broken] = mail.queue(emails.JOIN_CONFIRMATION, to="nobody@example.org", about=group)  # not a membership
+        [broken] = mail.queue(emails.JOIN_CONFIRMATION, to="nobody@example.org", about=group)
         membership = services.join_group(group, volunteer, contact_consent=True)
     Message.objects.filter(pk=broken.pk).update(kind="groups/emails/removed_long_ago")
 
@@ -231,5 +231,8 @@ def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_sti
 
     broken.refresh_from_db()
     assert broken.status == Message.Status.CANCELLED
-    assert Message.objects.get(about_id=membership.pk, kind=emails.JOIN_CONFIRMATION).status == Message.Status.SENT
+    assert (
+        Message.objects.get(about_id=membership.pk, kind=emails.JOIN_CONFIRMATION).status
+        == Message.Status.SENT
+    )
     assert sorted(sent.to[0] for sent in mailoutbox) == sorted([volunteer.email, group.contact_email])
