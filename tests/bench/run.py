@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,10 +98,11 @@ def wrk(url, headers):
     return rps, float(p99.group(1)) * scale, int(errors.group(1)) if errors else 0
 
 
-def main():
+@contextmanager
+def gunicorn(**env):
+    """The site served by gunicorn (2 sync workers, as `make run`) on a spare port: its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "ERROR"}
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -114,10 +116,18 @@ def main():
             "warning",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "ERROR", **env},
     )
     try:
         wait_until_up(base)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main():
+    with gunicorn() as (base, _server):
         results = []
         for label, path, headers in CASES:
             headers = dict(headers)
@@ -138,9 +148,6 @@ def main():
         print("\n| page | URL | req/s | p99 (ms) | ratio to bare view |\n| --- | --- | ---: | ---: | ---: |")
         for label, path, rps, p99, _errors in results:
             print(f"| {label} | `{path}` | {rps:,.0f} | {p99:.1f} | {rps / bare:.2f} |")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

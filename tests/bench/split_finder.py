@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from .run import DURATION, ROOT, ROUNDS, free_port, wait_until_up, wrk
+from .run import DURATION, ROOT, ROUNDS, gunicorn, wrk
 
 POSTCODE = "postcode=CA1+1AA"
 CASES = [
@@ -106,31 +106,7 @@ def layers(raw_file):
 
 
 def main():
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "lagportal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        wait_until_up(base)
+    with gunicorn(DJANGO_SETTINGS_MODULE="tests.bench.settings") as (base, server):
         results = []
         for label, path in CASES:
             rounds = [wrk(base + path, {}) for _ in range(ROUNDS)]
@@ -162,9 +138,6 @@ def main():
                 print(f"| {name} | {share:.0%} | {share * per_request:.2f} |")
             idle = counts.get("gunicorn: waiting for a request", 0)
             print(f"\nsamples waiting for a request: {idle} of {sum(counts.values())}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
