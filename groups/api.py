@@ -13,6 +13,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import WithJsonSchema, field_validator
 
+from lagportal.lib import places
 from lagportal.lib.api_schemas import InvalidParameters, NotFound
 from lagportal.lib.http import Version, cached_response, version_tag
 
@@ -55,7 +56,7 @@ class NearbyGroup(GroupLink):
 
 
 class Finding(Schema):
-    precision: finder.Precision = Field(
+    precision: places.Precision = Field(
         description="How precisely the place is known: `postcode`, the full postcode's own position; "
         "`postcode_district`, the centre of its postcode district (the first part, e.g. CA1), for a "
         "postcode district or for a full postcode whose own position the portal does not have; "
@@ -172,14 +173,14 @@ def find_groups(request, place: Query[PlaceQuery]):
     asked = (request.scheme, request.get_host(), *_question(place))
 
     def answer():
-        where = finder.place_from(place.postcode, place.lat, place.lon)
+        where = places.place_from(place.postcode, place.lat, place.lon)
         return Finding.from_orm(finder.find_groups(where), context={"request": request}).model_dump_json()
 
     try:
         return cached_response(
             request, asked, version, answer, content_type=JSON, timeout=FINDER_ANSWER_SECONDS
         )
-    except finder.PlaceError as error:
+    except places.PlaceError as error:
         return Status(400, {"message": str(error)})
 
 

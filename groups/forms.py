@@ -1,6 +1,7 @@
 from django import forms
 
-from . import finder
+from lagportal.lib import places
+
 from .models import Country, Habitat
 from .services import CONTACT_CONSENT_TEXT
 
@@ -36,10 +37,10 @@ class FinderForm(forms.Form):
         if self.has_error("postcode"):
             return cleaned
         try:
-            cleaned["place"] = finder.place_from(
+            cleaned["place"] = places.place_from(
                 cleaned.get("postcode"), cleaned.get("lat"), cleaned.get("lon")
             )
-        except finder.PlaceError as error:
+        except places.PlaceError as error:
             self.add_error("postcode", str(error))
         return cleaned
 

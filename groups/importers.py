@@ -15,15 +15,9 @@ from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .models import (
-    BRITISH_NATIONAL_GRID,
-    MAP_SIMPLIFY_TOLERANCE,
-    WGS84,
-    District,
-    LandArea,
-    Outcode,
-    Postcode,
-)
+from lagportal.lib.models import Outcode, Postcode
+
+from .models import BRITISH_NATIONAL_GRID, MAP_SIMPLIFY_TOLERANCE, WGS84, District, LandArea
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 DISTRICTS_FILE = DATA_DIR / "gb_local_authority_districts_2013.topojson"

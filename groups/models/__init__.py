@@ -1,5 +1,5 @@
 from .base import HEAVY_GROUP_FIELDS, GroupRowQuerySet
-from .geography import CoverageSnapshot, District, LandArea, Outcode, Postcode
+from .geography import CoverageSnapshot, District, LandArea
 from .group import (
     BRITISH_NATIONAL_GRID,
     MAP_SIMPLIFY_TOLERANCE,
@@ -32,7 +32,5 @@ __all__ = [
     "LocalActionGroup",
     "Membership",
     "MembershipRole",
-    "Outcode",
-    "Postcode",
     "Role",
 ]

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Query
 
 from groups import finder
 from groups.api import Finding, PlaceQuery
+from lagportal.lib import places
 from lagportal.urls import urlpatterns as site_urlpatterns
 
 
@@ -21,7 +22,7 @@ def _link(request, slug):
 
 def finder_without_ninja(request):
     """The finder's three ORM queries, the JSON built by hand: no ninja, no pydantic."""
-    place = finder.place_from(request.GET.get("postcode"), request.GET.get("lat"), request.GET.get("lon"))
+    place = places.place_from(request.GET.get("postcode"), request.GET.get("lat"), request.GET.get("lon"))
     finding = finder.find_groups(place)
     return JsonResponse(
         {
@@ -52,7 +53,7 @@ def capture_finder_sql(postcode="CA1 1AA"):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        finder.find_groups(finder.place_from(postcode))
+        finder.find_groups(places.place_from(postcode))
     outcode, covering, nearest = (query["sql"] for query in captured.captured_queries)
     FINDER_SQL.update(outcode=outcode, covering=covering, nearest=nearest)
 
@@ -105,7 +106,7 @@ _CACHED = {}
 @bench_api.get("/find", response=Finding)
 def ninja_without_database(request, place: Query[PlaceQuery]):
     if "finding" not in _CACHED:
-        _CACHED["finding"] = finder.find_groups(finder.place_from(place.postcode, place.lat, place.lon))
+        _CACHED["finding"] = finder.find_groups(places.place_from(place.postcode, place.lat, place.lon))
     return _CACHED["finding"]
 
 

@@ -40,6 +40,7 @@ from django.utils.module_loading import import_string  # noqa: E402
 from ninja.operation import Operation  # noqa: E402
 
 from groups import finder  # noqa: E402
+from lagportal.lib import places  # noqa: E402
 
 from .finder_views import FINDER_SQL, capture_finder_sql  # noqa: E402
 
@@ -149,7 +150,7 @@ def instrument():
     """Wrap the finder, the connection's connect/close and every query with timers."""
     Operation._get_values = timed("ninja.parameters", Operation._get_values)
     Operation._result_to_response = timed("ninja.response", Operation._result_to_response)
-    finder.place_from = timed("finder.place_from", finder.place_from)
+    places.place_from = timed("places.place_from", places.place_from)
     finder.find_groups = timed("finder.find_groups", finder.find_groups)
     connection.connect = timed("db.connect", connection.connect)
     connection.close = timed("db.close", connection.close)
@@ -212,7 +213,7 @@ def breakdown(middleware):
             values += [
                 (inside[index - 1] if index else top) - inside[index] for index in range(len(middleware))
             ]
-            finder_time = times[clock, "finder.place_from"] + times[clock, "finder.find_groups"]
+            finder_time = times[clock, "places.place_from"] + times[clock, "finder.find_groups"]
             execute, connect = times[clock, "db.execute"], times[clock, "db.connect"]
             parameters, response = times[clock, "ninja.parameters"], times[clock, "ninja.response"]
             values += [inside[-1] - finder_time - parameters - response, parameters, response]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from groups import importers
-from groups.models import Postcode
+from lagportal.lib.models import Postcode
 
 pytestmark = pytest.mark.django_db
 

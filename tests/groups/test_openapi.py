@@ -11,7 +11,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from groups.models import Outcode
+from lagportal.lib.models import Outcode
 from lagportal.wsgi import application
 
 from .factories import CARLISLE, INVERNESS, NORWICH, GroupFactory, square

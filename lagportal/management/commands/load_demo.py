@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from groups import demo as groups_demo
 from groups import importers
-from groups.models import Outcode
+from lagportal.lib.models import Outcode
 
 
 class Command(BaseCommand):

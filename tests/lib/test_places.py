@@ -2,7 +2,7 @@
 
 import pytest
 
-from groups.finder import PlaceError, outward_code, place_from_coordinates
+from lagportal.lib.places import PlaceError, outward_code, place_from_coordinates
 
 
 @pytest.mark.parametrize(
