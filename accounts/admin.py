@@ -102,6 +102,9 @@ class UserAdmin(PrivateLookupsRefusedMixin, DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ACCESS_FIELDS
+            # Whoever sets a staff account's address can reset its password and sign in as them.
+            if obj is not None and obj.is_staff:
+                readonly.append("email")
         return readonly
 
     def has_change_permission(self, request, obj=None):

@@ -130,6 +130,21 @@ def test_nnss_staff_cannot_give_access_or_make_anyone_a_superuser(client, nnss_s
     assert not person.user_permissions.exists()
 
 
+def test_nnss_staff_cannot_change_a_staff_accounts_email_address(
+    client, nnss_staff, group_coordinator, volunteer
+):
+    """Setting a colleague's address, then resetting its password, would be signing in as them."""
+    client.force_login(nnss_staff)
+    data = {"email": "taken.over@example.org", "full_name": "Callum Coordinator", "is_active": "on"}
+
+    client.post(change_url(group_coordinator), data)
+    client.post(change_url(volunteer), {**data, "email": "vera.new@example.org", "full_name": "Vera"})
+
+    group_coordinator.refresh_from_db(), volunteer.refresh_from_db()
+    assert group_coordinator.email == "callum@example.org"
+    assert volunteer.email == "vera.new@example.org"  # a volunteer's address can still be corrected
+
+
 def test_a_superuser_can_give_access(client, superuser, volunteer):
     client.force_login(superuser)
     response = client.post(change_url(volunteer), promotion(volunteer))
