@@ -10,10 +10,12 @@ from .group import (
     JoiningMethod,
     LocalActionGroup,
 )
-from .membership import Membership, MembershipRole, Role
+from .membership import NATIONAL_COORDINATOR, Membership, MembershipRole, Role, national_coordinators
 from .running import ActionItem, Meeting, Update
 
 __all__ = [
+    "NATIONAL_COORDINATOR",
+    "national_coordinators",
     "HEAVY_GROUP_FIELDS",
     "GroupRowQuerySet",
     "ActionItem",

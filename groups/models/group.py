@@ -209,7 +209,13 @@ class LocalActionGroup(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "Local Action Group"
-        permissions = [("manage_all_groups", "Can see and change every group (NNSS staff)")]
+        permissions = [
+            ("manage_all_groups", "Can see and change every group (NNSS staff)"),
+            (
+                "coordinate_nationally",
+                "Is the national LAG Coordinator: answers requests to groups without a coordinator",
+            ),
+        ]
         indexes = [GinIndex(fields=["search_document"], name="group_search_document")]
 
     def __str__(self):

@@ -15,6 +15,25 @@ class Role(models.TextChoices):
     TREASURER = "treasurer", "Treasurer"
 
 
+NATIONAL_COORDINATOR = "groups.coordinate_nationally"
+
+
+def national_coordinators():
+    """The people who hold the national LAG Coordinator's permission (NNSS staff hold every portal
+    permission; the coordinator at the Animal & Plant Health Agency is given it), active only."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = NATIONAL_COORDINATOR.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
+        .distinct()
+    )
+
+
 class MembershipQuerySet(GroupRowQuerySet):
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)
