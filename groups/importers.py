@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from lagportal.lib.models import Outcode, Postcode
+from lagportal.lib.outcode_towns import corrected_town
 
 from .models import BRITISH_NATIONAL_GRID, MAP_SIMPLIFY_TOLERANCE, WGS84, District, LandArea
 
@@ -54,21 +55,27 @@ def load_districts(path=DISTRICTS_FILE):
     return len(districts)
 
 
+# A few rows of the outward-code file have its two country columns the other way round.
+COUNTRY_CODES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+
+
+def _outcode(row):
+    code = row["postcode"].strip().upper()
+    return Outcode(
+        code=code,
+        location=Point(float(row["longitude"]), float(row["latitude"]), srid=WGS84),
+        town=corrected_town(code, row["town"], row["region"]),
+        region=row["region"],
+        country=COUNTRY_CODES.get(row["country_string"], row["country_string"]),
+    )
+
+
 @transaction.atomic
 def load_outcodes(path=OUTCODES_FILE):
-    """Load postcode outward codes with their centroids; return how many there are."""
+    """Load postcode outward codes with their centroids and towns (corrected as
+    lagportal/lib/outcode_towns.py says); return how many there are."""
     with open(path, newline="", encoding="utf-8") as handle:
-        outcodes = [
-            Outcode(
-                code=row["postcode"].strip().upper(),
-                location=Point(float(row["longitude"]), float(row["latitude"]), srid=WGS84),
-                town=row["town"],
-                region=row["region"],
-                country=row["country_string"],
-            )
-            for row in csv.DictReader(handle)
-            if row["latitude"] and row["longitude"]
-        ]
+        outcodes = [_outcode(row) for row in csv.DictReader(handle) if row["latitude"] and row["longitude"]]
     Outcode.objects.bulk_create(
         outcodes,
         update_conflicts=True,

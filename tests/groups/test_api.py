@@ -11,7 +11,14 @@ pytestmark = pytest.mark.django_db
 FIND = "/api/groups/find"
 LIST = "/api/groups"
 PLYMOUTH = (50.3755, -4.1427)
-NORTH_SEA = (56.0, 3.0)
+# Off the coast of County Durham: in Great Britain's seas, and no group's area.
+NORTH_SEA = (54.9, -1.0)
+# Half-way to Denmark: outside Great Britain and its seas.
+FAR_NORTH_SEA = (56.0, 3.0)
+OUTSIDE_GREAT_BRITAIN = (
+    "That place is outside Great Britain and its seas. The LAG Portal covers Great Britain only: "
+    "England, Scotland and Wales. Choose a place in England, Scotland or Wales, or enter a postcode there."
+)
 ENTER_A_POSTCODE = "Enter a postcode, for example CA1 1AA or CA1."
 NOT_NUMBERS = "Latitude and longitude must be numbers, for example 54.89 and -2.93."
 OUT_OF_RANGE = "Latitude must be between -90 and 90, and longitude between -180 and 180."
@@ -76,7 +83,7 @@ def test_a_point_in_the_north_sea_is_covered_by_no_group_and_gets_the_nearest_fi
     assert _names(finding["nearest"]) == ["Eden Balsam Bashers", "Ness Invasives", "Tamar Knotweed Group"]
     distances = [group["distance_km"] for group in finding["nearest"]]
     assert distances == sorted(distances)
-    assert 350 < distances[0] < 400
+    assert 100 < distances[0] < 120
     assert all(distance == round(distance, 1) for distance in distances)
     assert finding["nearest"][0]["url"] == "http://testserver/groups/eden-balsam-bashers/"
 
@@ -103,6 +110,14 @@ def test_a_point_in_the_north_sea_is_covered_by_no_group_and_gets_the_nearest_fi
         ({"lat": "54.89\x00", "lon": "-2.93"}, NOT_NUMBERS),
         ({"postcode": "CA1\x00"}, "“CA1\x00” is not a UK postcode. Enter one like CA1 1AA, or just CA1."),
         ({"postcode": "CA1 🦎"}, "“CA1 🦎” is not a UK postcode. Enter one like CA1 1AA, or just CA1."),
+        ({"lat": FAR_NORTH_SEA[0], "lon": FAR_NORTH_SEA[1]}, OUTSIDE_GREAT_BRITAIN),
+        ({"lat": "50.95", "lon": "1.85"}, OUTSIDE_GREAT_BRITAIN),  # Calais
+        (
+            {"postcode": "BT1 1AA"},
+            "BT1 1AA is a postcode in Northern Ireland. The LAG Portal covers Great Britain only: England, "
+            "Scotland and Wales. For invasive species in Northern Ireland, see the invasive species pages of "
+            "the Northern Ireland Environment Agency (DAERA), or Invasive Species Ireland.",
+        ),
     ],
 )
 def test_a_place_that_cannot_be_found_is_a_400_with_the_reason(client, outcodes, eden, query, message):
@@ -367,6 +382,13 @@ def test_the_finder_costs_four_queries_however_many_groups_then_one(
         again = client.get(FIND, {"postcode": "ca11aa"})
     assert again.json() == response.json()
     assert client.get(FIND, {"postcode": "CA1 1AA"}, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_the_finder_costs_four_queries_for_coordinates_too(client, outcodes, django_assert_max_num_queries):
+    GroupFactory.create_batch(3)
+    with django_assert_max_num_queries(4):  # the groups' version, the nearest outward code, covering, nearest
+        response = client.get(FIND, {"lat": "54.89", "lon": "-2.93"})
+    assert len(response.json()["covering"]) == 3
 
 
 def test_a_changed_group_changes_the_finders_answer_at_once(client, outcodes):

@@ -74,7 +74,8 @@ def test_a_full_postcode_the_portal_does_not_have_uses_its_district_and_says_so(
 
 def test_a_place_chosen_on_the_map_says_nothing_about_postcodes(client, postcodes):
     page = client.get(reverse("groups:finder"), {"lat": "54.9", "lon": "-2.94"}).content.decode()
-    assert "Groups covering 54.9000, -2.9400" in page
+    assert "Groups covering the place you chose, near Carlisle (CA3)" in page
+    assert "54.9000" not in page.split("<main")[1].split("data-marker-lat")[0]
     assert 'id="place-precision"' not in page
 
 
@@ -124,3 +125,22 @@ def test_a_full_postcode_still_costs_three_queries_in_the_api(
     GroupFactory.create_batch(3)
     with django_assert_max_num_queries(4):  # and the groups' version, for the stored answers
         client.get(FIND, {"postcode": postcode})
+
+
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ({"postcode": "BT1 1AA"}, "BT1 1AA is a postcode in Northern Ireland."),
+        ({"postcode": "je2"}, "JE2 is a postcode in Jersey."),
+        ({"lat": "54.15", "lon": "-4.48"}, "That place is in or near the Isle of Man."),
+        ({"lat": "50.95", "lon": "1.85"}, "That place is outside Great Britain and its seas."),
+    ],
+)
+def test_the_finder_page_answers_a_place_outside_great_britain_next_to_the_field_and_lists_no_groups(
+    client, postcodes, castle_group, query, says
+):
+    page = client.get(reverse("groups:finder"), query).content.decode()
+    assert 'id="id_postcode_error"' in page
+    assert says in page
+    assert "The LAG Portal covers Great Britain only: England, Scotland and Wales." in page
+    assert "Castle Balsam Bashers" not in page and "Groups covering" not in page
