@@ -34,7 +34,10 @@ router = Router(tags=["groups"])
 
 
 class Message(Schema):
-    message: str = Field(description="Why the place could not be found, for the person who asked.")
+    message: str = Field(
+        description="Why the place could not be found, for the person who asked; for a place outside Great "
+        "Britain, where to look instead."
+    )
 
 
 class GroupLink(Schema):
@@ -164,7 +167,9 @@ class PlaceQuery(Schema):
 )
 def find_groups(request, place: Query[PlaceQuery]):
     """The active groups covering a UK postcode, or a latitude and longitude (WGS84), then the five
-    nearest others. A postcode wins when both are given."""
+    nearest others. A postcode wins when both are given. The portal covers Great Britain only: a
+    postcode from Northern Ireland (BT), the Isle of Man (IM), Guernsey (GY) or Jersey (JE), or a
+    point outside Great Britain and its seas, is a 400 whose message says where to look instead."""
     # Most of an answer's time is the ORM building the finder's queries (docs/benchmarks.md): the
     # same question gets the stored answer until a group changes (or an hour passes, for new
     # postcode data), at the cost of one small query.
