@@ -29,8 +29,39 @@
     return el("a", { href: url }, text);
   }
 
+  // On a touch screen one finger scrolls the page, not the map, until "Move the map" is pressed:
+  // Leaflet then takes one-finger drags and pinches (its CSS sets touch-action only while they are on).
+  function isTouchScreen() {
+    return L.Browser.mobile || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  }
+
+  var MoveControl = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function (map) {
+      // A toggle button (aria-pressed), labelled from the page, translated: data-move-label (_map_labels.html).
+      var labels = map.getContainer().dataset;
+      var box = el("div", { class: "map-activate leaflet-control" });
+      var button = el("button", { type: "button", "aria-pressed": "false" }, labels.moveLabel);
+      box.appendChild(button);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(button, "click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        [map.dragging, map.touchZoom].forEach(function (handler) {
+          if (on) { handler.enable(); } else { handler.disable(); }
+        });
+        button.setAttribute("aria-pressed", String(on));
+      });
+      return box;
+    },
+  });
+
   function createMap(container) {
-    var map = L.map(container, { zoomSnap: 0.5, minZoom: 4, maxZoom: 16, attributionControl: true });
+    var touch = isTouchScreen();
+    var map = L.map(container, {
+      zoomSnap: 0.5, minZoom: 4, maxZoom: 16, attributionControl: true,
+      dragging: !touch, touchZoom: !touch, scrollWheelZoom: !touch,
+    });
+    if (touch) { new MoveControl().addTo(map); }
     map.fitBounds(GB_BOUNDS);
     if (container.dataset.tilesUrl) {
       L.tileLayer(container.dataset.tilesUrl, { attribution: container.dataset.tilesAttribution || "" }).addTo(map);

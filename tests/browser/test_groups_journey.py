@@ -60,9 +60,10 @@ def test_a_volunteer_can_find_a_group_on_the_map_sign_in_join_it_and_see_it_in_m
     page.get_by_role("navigation", name="My account").get_by_role("link", name="My groups").click()
     expect(page).to_have_url(re.compile(r"/groups/mine/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My groups")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=carlisle.name))
-    expect(row).to_have_count(1)
-    expect(row.get_by_role("cell").nth(1)).to_contain_text("Member")
+    memberships = page.get_by_role("list", name="The groups you belong to or have asked to join")
+    item = memberships.get_by_role("listitem").filter(has=page.get_by_role("link", name=carlisle.name))
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Member since")
 
     membership = Membership.objects.get(user=volunteer, group=carlisle)
     assert membership.status == Membership.Status.ACTIVE
