@@ -54,12 +54,14 @@ def test_central_london_finds_the_london_initiative():
 
 
 def test_a_point_in_the_north_sea_is_covered_by_none_and_lists_the_nearest_by_distance():
-    finding = finder.find_groups(places.place_from_coordinates("56.0", "3.0"))
+    # 25 km off the coast of County Durham: in Great Britain's seas (further out is refused).
+    finding = finder.find_groups(places.place_from_coordinates("54.9", "-1.0"))
+    assert finding.place.label == "near Peterlee (SR8)"
     assert finding.covering == []
     distances = [group.distance_km for group in finding.nearest]
     assert len(distances) == 5
     assert distances == sorted(distances)
-    assert distances[0] > 150
+    assert distances[0] > 15
 
 
 def test_an_isles_of_scilly_outcode_off_the_generalised_coast_gets_the_nearest_group():
@@ -82,8 +84,8 @@ def test_the_finder_page_answers_a_postcode_with_the_covering_group_and_nearest_
 
 
 def test_the_finder_page_invites_people_to_start_a_group_where_none_covers(client):
-    page = client.get(reverse("groups:finder"), {"lat": "56", "lon": "3"}).content.decode()
-    assert "No group covers 56.0000, 3.0000." in page
+    page = client.get(reverse("groups:finder"), {"lat": "54.9", "lon": "-1.0"}).content.decode()
+    assert "No group covers the place you chose, near Peterlee (SR8)." in page
     assert "Or start one" in page
     assert "Nearest groups" in page
 
