@@ -5,7 +5,6 @@ None when the message is no longer wanted: a request answered or withdrawn befor
 an agenda or update no longer published.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +49,7 @@ def new_member(message):
         admin_path = f"{reverse('admin:groups_membership_changelist')}?{query}"
     else:
         admin_path = reverse("admin:groups_membership_change", args=[membership.pk])
-    return {**_membership_context(membership), "admin_url": settings.SITE_URL + admin_path}
+    return {**_membership_context(membership), "admin_url": mail.site_url(message) + admin_path}
 
 
 @mail.kind(MEMBERSHIP_APPROVED, label=_("Request to join approved"))
@@ -90,9 +89,35 @@ def minutes(message):
     return {"group": meeting.group, "meeting": meeting}
 
 
-@mail.kind(UPDATE, label=_("Update from a group"))
+def _stop_updates_url(message, context):
+    return mail.site_url(message) + reverse("groups:stop_update_emails", args=[context["stop_token"]])
+
+
+def _update_headers(message, context):
+    # RFC 2369 and RFC 8058: mail programs show an "unsubscribe" that stops these in one click.
+    return {
+        "List-Unsubscribe": f"<{_stop_updates_url(message, context)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@mail.kind(UPDATE, label=_("Update from a group"), headers=_update_headers)
 def update(message):
     news = Update.objects.with_group().filter(pk=message.about_id).first()
     if news is None or news.published_at is None:
         return None
-    return {"group": news.group, "update": news}
+    # Still a member who wants them: someone who stopped them (or left) since it was queued gets nothing.
+    membership = (
+        Membership.objects.active()
+        .filter(group=news.group_id, user=message.recipient_id, contact_consent=True, update_emails=True)
+        .first()
+    )
+    if membership is None:
+        return None
+    token = membership.stop_updates_token()
+    return {
+        "group": news.group,
+        "update": news,
+        "stop_token": token,
+        "stop_url": mail.site_url(message) + reverse("groups:stop_update_emails", args=[token]),
+    }

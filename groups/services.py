@@ -284,11 +284,23 @@ def publish_update(update):
     if update.published_at is None:
         update.published_at = timezone.now()
     if update.email_members and update.emailed_at is None:
-        readers = _members(update.group, contact_consent=True)
+        readers = _members(update.group, contact_consent=True, update_emails=True)
         mail.queue(emails.UPDATE, to=readers, about=update)
         update.emailed_at = timezone.now()
     update.save(update_fields=["published_at", "emailed_at", "updated_at"])
     return update
+
+
+@transaction.atomic
+def set_update_emails(membership, wanted):
+    """Turn the group's update emails on or off for this member (staying a member either way),
+    recording when. Returns the membership."""
+    membership = _lock_membership(membership.pk)
+    if membership.update_emails != wanted:
+        membership.update_emails = wanted
+        membership.update_emails_changed_at = timezone.now()
+        membership.save(update_fields=["update_emails", "update_emails_changed_at"])
+    return membership
 
 
 # --- National coverage --------------------------------------------------------------------------

@@ -54,8 +54,10 @@ DEBUG = env_bool("DEBUG", False)
 # so a deployment that forgot SECRET_KEY cannot pass its checks.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-only-key-do-not-deploy"
 
-# The site's address as people reach it, for links in emails sent by the task worker.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address as people reach it (https://…, no trailing slash), for links in emails sent by
+# the task worker. Required in production (`check --deploy` says so); in development, left empty,
+# emails link to the address the request that queued them came in on.
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lagportal.lib.mail.RememberSiteAddress",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -40,7 +40,7 @@ class JoiningMethod(models.TextChoices):
 
 
 # Addresses under /groups/ that a group's slug would otherwise shadow.
-RESERVED_SLUGS = {"map", "find", "mine"}
+RESERVED_SLUGS = {"map", "find", "mine", "emails"}
 
 
 def validate_slug_not_reserved(slug):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,6 +17,7 @@ class Role(models.TextChoices):
 
 
 NATIONAL_COORDINATOR = "groups.coordinate_nationally"
+STOP_UPDATES_SALT = "groups.stop-update-emails"
 
 
 def national_coordinators():
@@ -45,6 +47,14 @@ class MembershipQuerySet(GroupRowQuerySet):
         """Memberships that are active or waiting for approval."""
         return self.filter(status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
 
+    def for_stop_token(self, token):
+        """The membership a "stop update emails" link names, or None for a token that isn't one."""
+        try:
+            pk = signing.loads(token, salt=STOP_UPDATES_SALT)
+        except signing.BadSignature:
+            return None
+        return self.filter(pk=pk).first() if isinstance(pk, int) else None
+
 
 class Membership(models.Model):
     """A person's membership of a group. Being a member is the base role; other roles sit on top."""
@@ -68,6 +78,17 @@ class Membership(models.Model):
     )
     contact_consent_text = models.TextField(blank=True, help_text="The wording the person was shown.")
     contact_consent_at = models.DateTimeField(null=True, blank=True)
+    update_emails = models.BooleanField(
+        "email me the group's updates",
+        default=True,
+        help_text="Whether the member gets the group's updates by email (with consent to be contacted).",
+    )
+    update_emails_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the member last turned update emails on or off.",
+    )
     answered_at = models.DateTimeField(
         null=True, blank=True, help_text="When a coordinator approved or declined the request."
     )
@@ -96,6 +117,11 @@ class Membership(models.Model):
     @property
     def is_current(self):
         return self.status in (self.Status.ACTIVE, self.Status.PENDING)
+
+    def stop_updates_token(self):
+        """The token of the one-click "stop these emails" link in the group's update emails: signed,
+        so it can be neither guessed nor turned into another member's."""
+        return signing.dumps(self.pk, salt=STOP_UPDATES_SALT, compress=True)
 
     def current_roles(self):
         return [role for role in self.roles.all() if role.ended_on is None]

@@ -108,11 +108,26 @@ def test_someone_who_left_can_join_again(client, volunteer, open_group, django_c
     assert Membership.objects.get(user=volunteer, group=open_group).status == Membership.Status.ACTIVE
 
 
-def test_leaving_needs_a_post(client, volunteer, open_group):
+def test_leaving_asks_to_confirm_first_and_changes_nothing_until_then(client, volunteer, open_group):
     MembershipFactory(user=volunteer, group=open_group)
     client.force_login(volunteer)
-    assert client.get(reverse("groups:leave", args=[open_group.slug])).status_code == 405
+
+    page = client.get(reverse("groups:leave", args=[open_group.slug])).content.decode()
+
+    assert "Leave Eden Balsam Bashers?" in page and "Leave the group</button>" in page
     assert Membership.objects.get(user=volunteer, group=open_group).status == Membership.Status.ACTIVE
+
+
+def test_withdrawing_a_request_says_so(client, volunteer, on_request_group):
+    MembershipFactory(user=volunteer, group=on_request_group, status=Membership.Status.PENDING)
+    client.force_login(volunteer)
+
+    page = client.get(reverse("groups:leave", args=[on_request_group.slug])).content.decode()
+    response = client.post(reverse("groups:leave", args=[on_request_group.slug]), follow=True)
+
+    assert "Withdraw your request to join Tweed Invasives?" in page
+    assert "You have withdrawn your request to join Tweed Invasives." in response.content.decode()
+    assert Membership.objects.get(user=volunteer).status == Membership.Status.LEFT
 
 
 def test_leaving_a_group_you_are_not_in_is_not_found(client, volunteer, other_volunteer, open_group):
