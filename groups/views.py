@@ -264,16 +264,18 @@ def find_group(request):
     return render(
         request,
         "groups/finder.html",
-        {"form": form, "finding": finding, "start_a_group_url": _start_a_group_url(), **_map_settings()},
+        {"form": form, "finding": finding, **_start_a_group(), **_map_settings()},
     )
 
 
-def _start_a_group_url():
-    """The toolkit's "Start a Local Action Group" guide, once the toolkit has it."""
+def _start_a_group():
+    """Where the "start one" offer leads: the toolkit's "Start a Local Action Group" guide once the
+    toolkit has it, until then the contact form to the national LAG Coordinator."""
     try:
-        return reverse("toolkit:start_a_group")
+        return {"start_a_group_url": reverse("toolkit:start_a_group"), "start_a_group_is_guide": True}
     except NoReverseMatch:
-        return None
+        url = reverse("pages:contact_form") + "?topic=start-a-group"
+        return {"start_a_group_url": url, "start_a_group_is_guide": False}
 
 
 @login_required

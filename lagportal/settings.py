@@ -224,6 +224,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/180s/key",
+    # The contact form (lagportal/pages.py): per address too, as each message acknowledges to it.
+    "contact": "5/h/ip,3/h/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
 
@@ -252,6 +254,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LAG Portal <noreply@lagportal.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who the public pages name: the GB Non-native Species Secretariat (also where the contact form goes
+# while nobody holds the national LAG Coordinator's permission) and the data protection contact.
+# The defaults are placeholders: `check --deploy` flags them (lagportal.W001).
+NNSS_CONTACT_EMAIL = env_str("NNSS_CONTACT_EMAIL", "nnss@lagportal.localhost")
+DATA_PROTECTION_EMAIL = env_str("DATA_PROTECTION_EMAIL", NNSS_CONTACT_EMAIL)
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

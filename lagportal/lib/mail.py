@@ -11,8 +11,10 @@ is no longer wanted (the sign-up it is about was cancelled, the request already 
 
 and queues one with `mail.queue("groups/emails/new_member", to=coordinators, about=membership,
 person=member)`. The kind is the template prefix: `<kind>_subject.txt`, `<kind>.txt` and
-`<kind>.html`. The `Message` rows are written in the caller's transaction; the task is enqueued when
-it commits (never if it rolls back), takes only the message's id, and sends it at most once.
+`<kind>.html`. A context with `reply_to` (a list of addresses) sets the email's Reply-To, e.g. to the
+person who wrote through the contact form. The `Message` rows are written in the caller's
+transaction; the task is enqueued when it commits (never if it rolls back), takes only the message's
+id, and sends it at most once.
 """
 
 import contextvars
@@ -221,6 +223,7 @@ def _build(message):
         parts = message.prerendered
         subject, text_body, html_body = parts["subject"], parts["text"], parts.get("html", "")
         from_email, headers = parts.get("from_email"), parts.get("headers")
+        reply_to = None
     else:
         kind = _kinds.get(message.kind)
         if kind is None:  # a kind the code no longer has: nothing can render it
@@ -234,9 +237,12 @@ def _build(message):
             subject, text_body, html_body = render(message.kind, context)
         from_email = None
         headers = kind.headers(message, context) if kind.headers else None
+        reply_to = list(context.get("reply_to") or []) or None
     # The record's id in the Message-ID: a reply or bounce can be traced to what was sent.
     headers = {"Message-ID": make_msgid(f"lagportal-message-{message.pk}"), **(headers or {})}
-    email = EmailMultiAlternatives(subject, text_body, from_email, [message.to_address], headers=headers)
+    email = EmailMultiAlternatives(
+        subject, text_body, from_email, [message.to_address], headers=headers, reply_to=reply_to
+    )
     if html_body:
         email.attach_alternative(html_body, "text/html")
     return email

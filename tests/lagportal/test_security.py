@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
+    "NNSS_CONTACT_EMAIL": "nnss@nnss.example.org",
     "DEBUG": "0",
     "SECRET_KEY": "k8#Qv2!rT9zL0wX4pN7sY1mB6cJ3hF5dG8aK2eR0uI9oP4lZ7xC1vB6nM3qW5tY8",
     "ALLOWED_HOSTS": "lagportal.example.org",
