@@ -93,6 +93,15 @@ def account_deleted_scenario():
     return None
 
 
+def contact_scenario():
+    from lagportal import services as portal
+
+    portal.send_contact_message(
+        name="Ann Walker", email="ann@example.org", topic="something-else", place="", message="Hello."
+    )
+    return None
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -102,6 +111,8 @@ SCENARIOS = {
     emails.MINUTES: minutes_scenario,
     emails.UPDATE: update_scenario,
     "accounts/emails/account_deleted": account_deleted_scenario,
+    "pages/emails/contact_message": contact_scenario,
+    "pages/emails/contact_acknowledgement": contact_scenario,
 }
 
 
