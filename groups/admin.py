@@ -465,8 +465,9 @@ class MessageAdmin(GroupScopedModelAdmin):
 
     @admin.display(description=_("to"), ordering="to_address")
     def to(self, message):
+        address = message.to_address or _("address erased")
         if message.recipient_id:
-            return f"{message.recipient.get_full_name()} <{message.to_address}>"
+            return f"{message.recipient.get_full_name()} <{address}>"
         return message.to_address or _("(address erased)")
 
     @admin.display(description=_("about"))

@@ -18,6 +18,7 @@ id, and sends it at most once.
 """
 
 import contextvars
+import html
 import logging
 from dataclasses import dataclass
 
@@ -154,7 +155,8 @@ def _enqueue(message_id):
 
 def render(template_prefix, context):
     """Return (subject, text body, HTML body) from `<prefix>_subject.txt`, `.txt` and `.html`."""
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    # A subject is plain text: undo the HTML escaping templates apply ("O'Brien", not "O&#x27;Brien").
+    subject = html.unescape(" ".join(render_to_string(f"{template_prefix}_subject.txt", context).split()))
     text_body = render_to_string(f"{template_prefix}.txt", context).strip()
     html_body = render_to_string(f"{template_prefix}.html", context).strip()
     return subject, text_body, html_body

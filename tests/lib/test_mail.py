@@ -236,3 +236,11 @@ def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_sti
         == Message.Status.SENT
     )
     assert sorted(sent.to[0] for sent in mailoutbox) == sorted([volunteer.email, group.contact_email])
+
+
+def test_a_subject_is_plain_text_not_html(volunteer, django_capture_on_commit_callbacks, mailoutbox):
+    group = GroupFactory(name="O'Brien & Daughters' Balsam Bashers")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.join_group(group, volunteer, contact_consent=True)
+    [to_volunteer] = [sent for sent in mailoutbox if sent.to == [volunteer.email]]
+    assert "O'Brien & Daughters' Balsam Bashers" in to_volunteer.subject
