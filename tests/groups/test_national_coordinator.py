@@ -238,7 +238,7 @@ def test_the_national_coordinators_list_of_requests_costs_the_same_queries_howev
     for count in (2, 22):
         while Membership.objects.filter(group=leaderless).count() < count:
             make_member(UserFactory(), leaderless, status=Membership.Status.PENDING)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(10):
             assert len(members_listed(client)) == count
 
 
