@@ -33,7 +33,7 @@ class GroupFilter(admin.SimpleListFilter):
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
+        groups = scoping.groups_for_filter(model_admin.model, request.user)
         return [(str(group.pk), group.name) for group in groups.only("pk", "name")]
 
     def queryset(self, request, queryset):
@@ -198,7 +198,7 @@ class MembershipAdmin(GroupScopedModelAdmin):
         ),
     ]
     inlines = [MembershipRoleInline]
-    actions = ["approve_requests", "decline_requests"]
+    actions = ["approve_requests", "decline_requests", "make_coordinator"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).with_group().select_related("user")
@@ -254,6 +254,28 @@ class MembershipAdmin(GroupScopedModelAdmin):
         self.message_user(
             request, f"{declined} request{'s' if declined != 1 else ''} declined.", messages.SUCCESS
         )
+
+    def has_coordinate_nationally_permission(self, request):
+        return scoping.coordinates_nationally(request.user)
+
+    @admin.action(
+        description=_("Make the selected person the coordinator of their group (a group with none)"),
+        permissions=["coordinate_nationally"],
+    )
+    def make_coordinator(self, request, queryset):
+        """The national LAG Coordinator's way to get a group with no coordinator going."""
+        for membership in queryset:
+            try:
+                services.appoint_coordinator(membership)
+            except services.MembershipError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(person)s is now the coordinator of %(group)s, and has been emailed what it means.")
+                    % {"person": membership.user.get_full_name(), "group": membership.group.name},
+                    messages.SUCCESS,
+                )
 
 
 # --- Meetings -----------------------------------------------------------------------------------

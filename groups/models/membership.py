@@ -98,12 +98,27 @@ class Membership(models.Model):
     coordinators_told_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the coordinators were last emailed about it."
     )
+    coordinators_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the group's coordinators were reminded of this request, still unanswered.",
+    )
+    national_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the national LAG Coordinator was reminded of this request, still unanswered.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
     # A declined person may ask again once in this time, and the coordinators hear of someone
     # joining (or asking) at most once in it, however often they leave and join again.
     ASK_AGAIN_AFTER = timedelta(days=30)
+    # A request unanswered this long reminds the group's coordinators once; unanswered this long
+    # again, the national LAG Coordinator once (at once for a group with no coordinator).
+    REMIND_AFTER = timedelta(days=7)
 
     class Meta:
         ordering = ["group__name", "user__email"]
@@ -127,6 +142,14 @@ class Membership(models.Model):
         return [role for role in self.roles.all() if role.ended_on is None]
 
 
+class MembershipRoleQuerySet(models.QuerySet):
+    def coordinating(self):
+        """Open coordinator roles of active members: who coordinates a group now."""
+        return self.filter(
+            membership__status=Membership.Status.ACTIVE, role=Role.COORDINATOR, ended_on__isnull=True
+        )
+
+
 class MembershipRole(models.Model):
     """A role held by a member from `started_on` until `ended_on` (open while it is empty)."""
 
@@ -134,6 +157,8 @@ class MembershipRole(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "-started_on"]

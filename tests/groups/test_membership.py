@@ -53,7 +53,7 @@ def test_joining_an_open_group_makes_an_active_member_and_tells_everyone(
 
 
 def test_asking_to_join_an_on_request_group_waits_for_approval(
-    client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks
+    client, volunteer, on_request_group, national_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(volunteer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -64,14 +64,15 @@ def test_asking_to_join_an_on_request_group_waits_for_approval(
     assert membership.status == Membership.Status.PENDING and membership.joined_at is None
     assert membership.contact_consent is False
     assert membership.contact_consent_text == services.CONTACT_CONSENT_TEXT  # the wording that was shown
-    # No coordinator yet: the group's public contact hears about it.
-    assert [message.to for message in mailoutbox] == [[volunteer.email], ["tweed@example.org"]]
-    assert "asks to join Tweed Invasives" in mailoutbox[1].subject
+    # No coordinator yet: the national LAG Coordinator hears about it (the group's public address
+    # could not answer it).
+    assert [message.to for message in mailoutbox] == [[volunteer.email], [national_coordinator.email]]
+    assert "asks to join Tweed Invasives, which has no coordinator" in mailoutbox[1].subject
     assert "did not agree to be contacted" in mailoutbox[1].body
 
 
 def test_joining_twice_is_harmless(
-    client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks
+    client, volunteer, on_request_group, national_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(volunteer)
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0007_national_coordinator'),
+        ('groups', '0008_request_reminders'),
     ]
 
     operations = [
