@@ -93,6 +93,42 @@ def account_deleted_scenario():
     return None
 
 
+def national():
+    return services.make_national_coordinator(UserFactory(email="nadia@apha.example.org"))
+
+
+def request_to_national_scenario():
+    coordinator = national()
+    asked()
+    return coordinator
+
+
+def request_waiting_scenario(to_national=False):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    group = on_request_group()
+    coordinator = UserFactory(email="callum@example.org")
+    make_coordinator(coordinator, group)
+    national_coordinator = national()
+    asked(group)
+    services.remind_waiting_requests(now=timezone.now() + Membership.REMIND_AFTER + timedelta(hours=1))
+    if to_national:
+        services.remind_waiting_requests(
+            now=timezone.now() + 2 * Membership.REMIND_AFTER + timedelta(hours=2)
+        )
+        return national_coordinator
+    return coordinator
+
+
+def coordinator_appointed_scenario():
+    national()
+    membership, person = asked()
+    services.appoint_coordinator(membership)
+    return person
+
+
 def contact_scenario():
     from lagportal import services as portal
 
@@ -112,6 +148,10 @@ SCENARIOS = {
     emails.UPDATE: update_scenario,
     "accounts/emails/account_deleted": account_deleted_scenario,
     "pages/emails/contact_message": contact_scenario,
+    emails.REQUEST_TO_NATIONAL: request_to_national_scenario,
+    emails.REQUEST_WAITING: request_waiting_scenario,
+    emails.REQUEST_WAITING_NATIONAL: lambda: request_waiting_scenario(to_national=True),
+    emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
     "pages/emails/contact_acknowledgement": contact_scenario,
 }
 
