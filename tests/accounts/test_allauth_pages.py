@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,22 @@ def test_the_pending_address_on_the_email_page_is_in_sentence_case_and_its_form_
     assert '<form hidden id="pending-email"' in page
     assert "style=" not in page
     assert title_case_in(page) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [
+        ("email_confirmation_signup", "Confirm your email address"),
+        ("email_confirmation", "Confirm your email address"),
+        ("password_reset_key", "Choose a new password"),
+        ("password_changed", "Your password was changed"),
+        ("password_set", "A password was set on your account"),
+        ("email_changed", "Your email address was changed"),
+        ("email_confirm", "Your new email address is confirmed"),
+        ("email_deleted", "An email address was removed from your account"),
+        ("account_already_exists", "You already have an account"),
+        ("unknown_account", "No account with this address"),
+    ],
+)
+def test_allauth_email_subjects_are_in_sentence_case(kind, subject):
+    assert render_to_string(f"account/email/{kind}_subject.txt").strip() == subject

@@ -163,7 +163,10 @@ def test_a_sign_up_with_a_known_address_and_a_next_page_still_looks_exactly_like
 # The confirmation email carries `next`, and confirming follows it.
 
 
-def test_the_confirmation_link_carries_the_join_page(signed_up, join_url):
+def test_the_confirmation_email_is_titled_in_sentence_case_and_its_link_carries_the_join_page(
+    signed_up, join_url
+):
+    assert signed_up.subject == "[LAG Portal] Confirm your email address"
     assert confirmation_link(signed_up) == with_next(urlsplit(confirmation_link(signed_up)).path, join_url)
 
 
