@@ -305,11 +305,10 @@ def join_group(request, slug):
             form.add_error(None, str(error))
         else:
             if membership.status == Membership.Status.ACTIVE:
-                messages.success(request, f"You are now a member of {group.name}.")
+                message = _("You are now a member of %(group)s.")
             else:
-                messages.success(
-                    request, f"Your request to join {group.name} has been sent to its coordinators."
-                )
+                message = _("Your request to join %(group)s has been sent to its coordinators.")
+            messages.success(request, message % {"group": group.name})
             return redirect(group)
     return render(request, "groups/group_join.html", {"group": group, "form": form})
 
