@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
 from django.db import connection
@@ -10,6 +11,7 @@ from django.db.models import Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -278,9 +280,23 @@ def _start_a_group():
         return {"start_a_group_url": url, "start_a_group_is_guide": False}
 
 
-@login_required
 def join_group(request, slug):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
+    if not request.user.is_authenticated:
+        # Sign in, or create an account, and come back here: `next` survives sign-up and the
+        # email confirmation (accounts.adapter, accounts.views.ConfirmEmailView).
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        come_back = urlencode({"next": request.path})
+        return render(
+            request,
+            "groups/group_join.html",
+            {
+                "group": group,
+                "signup_url": f"{reverse('account_signup')}?{come_back}",
+                "login_url": f"{reverse('account_login')}?{come_back}",
+            },
+        )
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,11 +307,10 @@ def join_group(request, slug):
             form.add_error(None, str(error))
         else:
             if membership.status == Membership.Status.ACTIVE:
-                messages.success(request, f"You are now a member of {group.name}.")
+                message = _("You are now a member of %(group)s.")
             else:
-                messages.success(
-                    request, f"Your request to join {group.name} has been sent to its coordinators."
-                )
+                message = _("Your request to join %(group)s has been sent to its coordinators.")
+            messages.success(request, message % {"group": group.name})
             return redirect(group)
     return render(request, "groups/group_join.html", {"group": group, "form": form})
 

@@ -200,11 +200,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 # an email change to someone else's address looks like any other and never takes it.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
-# Hashes the password of a sign-up with a known address too, so it takes as long as a new one.
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Sign-up asks for a name, and hashes the password of a known address too, so it takes as long as
+# a new one; the others put allauth's labels in sentence case (sign-in also fills in the address
+# just confirmed).
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming signs the person in only in the browser session that just gave the password (signing
+# up, or signing in before confirming), within ACCOUNT_LOGIN_TIMEOUT (15 minutes): the link alone,
+# opened anywhere else or later, confirms the address and asks for the password.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True

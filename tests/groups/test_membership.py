@@ -1,6 +1,7 @@
 """Joining and leaving a group, and who may see a membership."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -140,8 +141,10 @@ def test_leaving_a_group_you_are_not_in_is_not_found(client, volunteer, other_vo
 
 def test_anonymous_visitors_sign_in_first_then_come_back_to_join(client, open_group):
     url = reverse("groups:join", args=[open_group.slug])
-    response = client.get(url)
-    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    page = client.get(url).content.decode()
+    assert f'href="{reverse("account_login")}?next={quote(url, safe="")}">Sign in</a>' in page
+    assert client.post(url)["Location"] == f"{reverse('account_login')}?next={url}"
+    assert not Membership.objects.exists()
     assert client.post(reverse("groups:leave", args=[open_group.slug]))["Location"].startswith(
         reverse("account_login")
     )

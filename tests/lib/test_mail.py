@@ -57,7 +57,12 @@ def group(db):
 def test_sign_up_mail_waits_in_the_queue_until_the_worker_sends_it(database_task_queue, client, mailoutbox):
     response = client.post(
         reverse("account_signup"),
-        {"email": "queued@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "full_name": "Quentin Queue",
+            "email": "queued@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert response.status_code == 302
     assert mailoutbox == []
