@@ -621,7 +621,7 @@ class UpdateAdmin(WorkflowStepsMixin, AccessibleAdminMixin, GroupScopedModelAdmi
     fields = ["group", "title", "body", "email_members", "written_by", "published_at", "emailed_at"]
     actions = ["publish"]
     markdown_fields = {"body": _("Shown on the group's page and in its feed, and emailed if you ask.")}
-    workflow_steps = {"publish": "publish_now"}
+    workflow_steps = {"publish": "publish_update_now"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_group().select_related("author")
@@ -669,17 +669,19 @@ class UpdateAdmin(WorkflowStepsMixin, AccessibleAdminMixin, GroupScopedModelAdmi
                 if update.email_members
                 else gettext("Publish the update")
             )
-            return [Step(label, self.step_url(update, "publish_now"))]
+            return [Step(label, self.step_url(update, "publish_update_now"))]
         steps = [Step(note=gettext("Published on %(date)s.") % {"date": _on(update.published_at)})]
         if update.emailed_at:
             steps.append(
                 Step(note=gettext("Emailed to the members on %(date)s.") % {"date": _on(update.emailed_at)})
             )
         elif update.email_members:
-            steps.append(Step(gettext("Email it to the members"), self.step_url(update, "publish_now")))
+            steps.append(
+                Step(gettext("Email it to the members"), self.step_url(update, "publish_update_now"))
+            )
         return steps
 
-    def publish_now(self, request, update):
+    def publish_update_now(self, request, update):
         update = services.publish_update(update)
         names = {"update": update, "count": update.emails_queued, "date": _on(update.published_at)}
         if update.newly_published and update.emails_queued:
@@ -789,7 +791,7 @@ class CoverageSnapshotAdmin(admin.ModelAdmin):
     def share(self, snapshot):
         if not snapshot.great_britain_km2:
             return "—"
-        percent = formats.number_format(100 * snapshot.covered_km2 / snapshot.great_britain_km2, 1)
+        percent = formats.number_format(round(100 * snapshot.covered_km2 / snapshot.great_britain_km2, 1), 1)
         return f"{percent}%"
 
     def has_add_permission(self, request):
