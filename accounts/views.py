@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import services
@@ -19,7 +20,7 @@ def profile(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile has been saved.")
+        messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -44,10 +45,10 @@ def delete_account(request):
     if request.method == "POST":
         # The same limit as allauth's re-authentication: guessing the password here is slow.
         if not ratelimit.consume(request, action="reauthenticate", user=request.user):
-            form.add_error("password", "Too many attempts. Wait a minute and try again.")
+            form.add_error("password", _("Too many attempts. Wait a minute and try again."))
         elif form.is_valid():
             services.delete_account(request.user)
             logout(request)
-            messages.success(request, "Your account and your personal data have been deleted.")
+            messages.success(request, _("Your account and your personal data have been deleted."))
             return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})

@@ -50,7 +50,7 @@ class GroupFilter(admin.SimpleListFilter):
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
+        groups = scoping.groups_for_filter(model_admin.model, request.user)
         return [(str(group.pk), group.name) for group in groups.only("pk", "name")]
 
     def queryset(self, request, queryset):
@@ -252,7 +252,7 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
         ),
     ]
     inlines = [MembershipRoleInline]
-    actions = ["approve_requests", "decline_requests"]
+    actions = ["approve_requests", "decline_requests", "make_coordinator"]
     workflow_steps = {"approve": "approve_request", "decline": "decline_request"}
 
     def get_queryset(self, request):
@@ -369,6 +369,28 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
         self.message_user(
             request, f"{declined} request{'s' if declined != 1 else ''} declined.", messages.SUCCESS
         )
+
+    def has_coordinate_nationally_permission(self, request):
+        return scoping.coordinates_nationally(request.user)
+
+    @admin.action(
+        description=_("Make the selected person the coordinator of their group (a group with none)"),
+        permissions=["coordinate_nationally"],
+    )
+    def make_coordinator(self, request, queryset):
+        """The national LAG Coordinator's way to get a group with no coordinator going."""
+        for membership in queryset:
+            try:
+                services.appoint_coordinator(membership)
+            except services.MembershipError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(person)s is now the coordinator of %(group)s, and has been emailed what it means.")
+                    % {"person": membership.user.get_full_name(), "group": membership.group.name},
+                    messages.SUCCESS,
+                )
 
 
 # --- Meetings -----------------------------------------------------------------------------------
@@ -757,8 +779,9 @@ class MessageAdmin(GroupScopedModelAdmin):
 
     @admin.display(description=_("to"), ordering="to_address")
     def to(self, message):
+        address = message.to_address or _("address erased")
         if message.recipient_id:
-            return f"{message.recipient.get_full_name()} <{message.to_address}>"
+            return f"{message.recipient.get_full_name()} <{address}>"
         return message.to_address or _("(address erased)")
 
     @admin.display(description=_("about"))

@@ -10,6 +10,8 @@ from django.db.models import Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lagportal.lib.http import Version, cached_public_page, conditional_document, version_tag
@@ -139,6 +141,14 @@ def update_list(request, slug):
 
 
 @cached_public_page(page_version_of_group)
+def update_feed_help(request, slug):
+    """What a feed is and how to follow this group's, for someone who clicked "Follow"."""
+    group = get_object_or_404(_public_groups(), slug=slug)
+    feed_url = request.build_absolute_uri(reverse("groups:update_feed", args=[group.slug]))
+    return render(request, "groups/update_feed_help.html", {"group": group, "feed_url": feed_url})
+
+
+@cached_public_page(page_version_of_group)
 def update_detail(request, slug, pk):
     group = get_object_or_404(_public_groups(), slug=slug)
     update = get_object_or_404(group.updates.published(), pk=pk)
@@ -254,16 +264,18 @@ def find_group(request):
     return render(
         request,
         "groups/finder.html",
-        {"form": form, "finding": finding, "start_a_group_url": _start_a_group_url(), **_map_settings()},
+        {"form": form, "finding": finding, **_start_a_group(), **_map_settings()},
     )
 
 
-def _start_a_group_url():
-    """The toolkit's "Start a Local Action Group" guide, once the toolkit has it."""
+def _start_a_group():
+    """Where the "start one" offer leads: the toolkit's "Start a Local Action Group" guide once the
+    toolkit has it, until then the contact form to the national LAG Coordinator."""
     try:
-        return reverse("toolkit:start_a_group")
+        return {"start_a_group_url": reverse("toolkit:start_a_group"), "start_a_group_is_guide": True}
     except NoReverseMatch:
-        return None
+        url = reverse("pages:contact_form") + "?topic=start-a-group"
+        return {"start_a_group_url": url, "start_a_group_is_guide": False}
 
 
 @login_required
@@ -289,13 +301,61 @@ def join_group(request, slug):
 
 
 @login_required
-@require_POST
 def leave_group(request, slug):
+    """Asks first (GET), then leaves the group or withdraws the request to join it (POST)."""
     membership = get_object_or_404(
         Membership.objects.current().with_group(), group__slug=slug, user=request.user
     )
-    services.leave_group(membership)
-    messages.success(request, f"You have left {membership.group.name}.")
+    is_request = membership.status == Membership.Status.PENDING
+    if request.method == "POST":
+        services.leave_group(membership)
+        if is_request:
+            message = _("You have withdrawn your request to join %(group)s.")
+        else:
+            message = _("You have left %(group)s.")
+        messages.success(request, message % {"group": membership.group.name})
+        return redirect("groups:my_groups")
+    return render(request, "groups/group_leave.html", {"membership": membership, "is_request": is_request})
+
+
+@csrf_exempt  # One-click unsubscribe (RFC 8058) is a POST from the mail program: the signed token is the proof.
+def stop_update_emails(request, token):
+    """The link in every update email: a page to confirm (GET), then no more of that group's updates (POST)."""
+    membership = Membership.objects.for_stop_token(token)
+    if membership is None:
+        raise Http404(_("This link is not one of ours, or it was copied incompletely."))
+    group = LocalActionGroup.objects.without_geometry().get(pk=membership.group_id)
+    stopped = request.method == "POST"
+    if stopped:
+        services.set_update_emails(membership, False)
+    response = render(
+        request,
+        "groups/stop_update_emails.html",
+        {"group": group, "token": token, "stopped": stopped or not membership.update_emails},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def set_update_emails(request, slug):
+    """My groups: turn a group's update emails on or off."""
+    membership = get_object_or_404(
+        Membership.objects.active().with_group(), group__slug=slug, user=request.user
+    )
+    wanted = request.POST.get("update_emails") == "on"
+    services.set_update_emails(membership, wanted)
+    if wanted:
+        messages.success(
+            request, _("You will get %(group)s's updates by email.") % {"group": membership.group.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("You will no longer get %(group)s's updates by email. You are still a member.")
+            % {"group": membership.group.name},
+        )
     return redirect("groups:my_groups")
 
 

@@ -54,8 +54,10 @@ DEBUG = env_bool("DEBUG", False)
 # so a deployment that forgot SECRET_KEY cannot pass its checks.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-only-key-do-not-deploy"
 
-# The site's address as people reach it, for links in emails sent by the task worker.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address as people reach it (https://…, no trailing slash), for links in emails sent by
+# the task worker. Required in production (`check --deploy` says so); in development, left empty,
+# emails link to the address the request that queued them came in on.
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lagportal.lib.mail.RememberSiteAddress",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -222,6 +225,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/180s/key",
+    # The contact form (lagportal/pages.py): per address too, as each message acknowledges to it.
+    "contact": "5/h/ip,3/h/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
 
@@ -254,6 +259,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LAG Portal <noreply@lagportal.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who the public pages name: the GB Non-native Species Secretariat (also where the contact form goes
+# while nobody holds the national LAG Coordinator's permission) and the data protection contact.
+# The defaults are placeholders: `check --deploy` flags them (lagportal.W001).
+NNSS_CONTACT_EMAIL = env_str("NNSS_CONTACT_EMAIL", "nnss@lagportal.localhost")
+DATA_PROTECTION_EMAIL = env_str("DATA_PROTECTION_EMAIL", NNSS_CONTACT_EMAIL)
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

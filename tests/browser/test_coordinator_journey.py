@@ -139,8 +139,9 @@ def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_act
     expect(page.get_by_role("heading", level=1)).to_have_text(GROUP_NAME)
     updates = page.get_by_role("region", name="Updates")
     expect(updates.get_by_role("heading", level=3, name=UPDATE_TITLE)).to_be_visible()
-    feed_url = updates.get_by_role("link", name="Subscribe (Atom feed)").get_attribute("href")
-    assert feed_url == f"/groups/{group.slug}/updates.atom"
+    updates.get_by_role("link", name="Follow these updates in a feed reader").click()
+    feed_url = page.get_by_role("link", name="the feed itself").get_attribute("href")
+    assert feed_url.endswith(f"/groups/{group.slug}/updates.atom")
     response = page.request.get(feed_url)
     assert response.ok, f"the feed answered {response.status}"
     feed = feedparser.parse(response.body())
