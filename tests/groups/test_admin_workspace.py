@@ -660,3 +660,29 @@ def test_publishing_says_whether_it_published_and_how_many_emails_it_queued(grou
 
     assert (first.newly_published, first.emails_queued) == (True, 3)
     assert (second.newly_published, second.emails_queued) == (False, 0)
+
+
+# --- The national LAG Coordinator ---------------------------------------------------------------
+
+
+def test_the_national_coordinators_home_page_lists_requests_to_groups_without_a_coordinator(
+    client, post, volunteer, coordinator, group, other_group, mailoutbox
+):
+    make_coordinator(coordinator, group)
+    leaderless = MembershipFactory(
+        group=other_group, user=UserFactory(full_name="Lena Leaderless"), status=Membership.Status.PENDING
+    )
+    MembershipFactory(
+        group=group, user=UserFactory(full_name="Carl Coordinated"), status=Membership.Status.PENDING
+    )
+    services.make_national_coordinator(volunteer)
+    client.force_login(volunteer)
+
+    text = page_text(client.get(reverse("admin:index")))
+
+    assert "Lena Leaderless asks to join Norfolk Broads Balsam Bashers" in text
+    assert "Carl Coordinated" not in text  # that group's coordinator answers it
+    response = post(client, step_url("approve_request", leaderless), follow=True)
+    assert messages_of(response) == [
+        "Lena Leaderless is now a member of Norfolk Broads Balsam Bashers, and has been emailed to say so."
+    ]
