@@ -362,13 +362,22 @@ def _lock_meeting(meeting_id):
     return Meeting.objects.select_for_update(of=("self",)).with_group().get(pk=meeting_id)
 
 
+def _published(row, *, now, emails=()):
+    """Mark what a publishing call did on the row it returns: whether this call published it
+    (`newly_published`) and how many emails it queued (`emails_queued`), for the message shown."""
+    row.newly_published, row.emails_queued = now, len(emails)
+    return row
+
+
 @transaction.atomic
 def publish_agenda(meeting):
     """Circulate the agenda to the group's members before the meeting, with the open actions
-    carried forward from the action plan. Publishing twice sends nothing more."""
+    carried forward from the action plan. Publishing twice sends nothing more.
+
+    The meeting returned says whether this call published it and how many emails it queued."""
     meeting = _lock_meeting(meeting.pk)
     if meeting.agenda_published_at:
-        return meeting
+        return _published(meeting, now=False)
     if meeting.has_started:
         raise PublishingError(
             _("“%(meeting)s” has already started: publish its minutes instead.") % {"meeting": meeting}
@@ -378,17 +387,17 @@ def publish_agenda(meeting):
     meeting.actions_reviewed.add(*meeting.group.actions.open())
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at", "updated_at"])
-    mail.queue(emails.AGENDA, to=_members(meeting.group), about=meeting)
-    return meeting
+    sent = mail.queue(emails.AGENDA, to=_members(meeting.group), about=meeting)
+    return _published(meeting, now=True, emails=sent)
 
 
 @transaction.atomic
 def publish_minutes(meeting):
     """Send the minutes to the group's members once the meeting has happened. Publishing twice
-    sends nothing more."""
+    sends nothing more. The meeting returned says what this call did (see publish_agenda)."""
     meeting = _lock_meeting(meeting.pk)
     if meeting.minutes_published_at:
-        return meeting
+        return _published(meeting, now=False)
     if not meeting.has_started:
         raise PublishingError(
             _("“%(meeting)s” has not happened yet: its minutes can wait.") % {"meeting": meeting}
@@ -397,8 +406,8 @@ def publish_minutes(meeting):
         raise PublishingError(_("“%(meeting)s” has no minutes yet: write them first.") % {"meeting": meeting})
     meeting.minutes_published_at = timezone.now()
     meeting.save(update_fields=["minutes_published_at", "updated_at"])
-    mail.queue(emails.MINUTES, to=_members(meeting.group), about=meeting)
-    return meeting
+    sent = mail.queue(emails.MINUTES, to=_members(meeting.group), about=meeting)
+    return _published(meeting, now=True, emails=sent)
 
 
 # --- Updates ------------------------------------------------------------------------------------
@@ -407,16 +416,18 @@ def publish_minutes(meeting):
 @transaction.atomic
 def publish_update(update):
     """Publish an update on the group's page and feed, and email it to the members who agreed to
-    be contacted when asked to. Publishing twice sends nothing more."""
+    be contacted when asked to. Publishing twice sends nothing more. The update returned says what
+    this call did (see publish_agenda)."""
     update = Update.objects.select_for_update(of=("self",)).with_group().get(pk=update.pk)
-    if update.published_at is None:
+    newly_published, sent = update.published_at is None, []
+    if newly_published:
         update.published_at = timezone.now()
     if update.email_members and update.emailed_at is None:
         readers = _members(update.group, contact_consent=True, update_emails=True)
-        mail.queue(emails.UPDATE, to=readers, about=update)
+        sent = mail.queue(emails.UPDATE, to=readers, about=update)
         update.emailed_at = timezone.now()
     update.save(update_fields=["published_at", "emailed_at", "updated_at"])
-    return update
+    return _published(update, now=newly_published, emails=sent)
 
 
 @transaction.atomic

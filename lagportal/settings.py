@@ -63,7 +63,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lagportal.admin_site.PortalAdminConfig",  # django.contrib.admin, with the portal's home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.usersessions",
@@ -257,6 +258,10 @@ STORAGES = {
 }
 # Tests render pages without running collectstatic first.
 WHITENOISE_MANIFEST_STRICT = False
+
+# Widgets render with the site's templates (templates/ first), so the admin's widgets can be the
+# portal's own (labelled date and time inputs, the formatting guide, maps): needs "django.forms".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
