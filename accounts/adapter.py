@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.http import urlencode
 
 from lagportal.lib import mail
 
@@ -8,6 +10,18 @@ from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        """Save the name the person gave at sign-up with the rest of the new account."""
+        user.full_name = form.cleaned_data.get("full_name", "")
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The confirmation link, carrying what the person came to do (the sign-up's or sign-in's
+        `next`, when it is on this site), so that confirming leads back to it from any browser."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        next_url = get_next_redirect_url(request) if request is not None else None
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message now (it needs the request) and send it from the task worker."""
         request = allauth_context.request

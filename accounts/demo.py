@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from .models import User
-from .roles import COORDINATORS, NNSS_STAFF
+from .roles import COORDINATORS, NATIONAL_COORDINATORS, NNSS_STAFF
 
 DEMO_PASSWORD = "lag-demo-2026"
 
@@ -20,6 +20,12 @@ DEMO_PEOPLE = [
         "full_name": "Callum Coordinator",
         "role": COORDINATORS,
         "what": "a group coordinator: the admin, scoped to their groups",
+    },
+    {
+        "email": "lag.coordinator@demo.lagportal.localhost",
+        "full_name": "Lowri Jones (APHA)",
+        "role": NATIONAL_COORDINATORS,
+        "what": "the national LAG Coordinator (APHA): requests to groups with no coordinator",
     },
     {
         "email": "volunteer@demo.lagportal.localhost",

@@ -1,4 +1,4 @@
-"""The portal's two permission groups and the permissions each one holds.
+"""The portal's permission groups and the permissions each one holds.
 
 The groups are created by a data migration. Their permissions are granted after every
 `migrate` (as Django creates permissions then), so a model added by a later app is covered
@@ -9,17 +9,21 @@ from django.apps import apps as global_apps
 
 NNSS_STAFF = "NNSS staff"
 COORDINATORS = "Coordinators"
+# The national LAG Coordinator (e.g. at the Animal & Plant Health Agency): answers requests to join
+# groups that have no coordinator. NNSS staff hold these permissions already.
+NATIONAL_COORDINATORS = "National LAG Coordinator"
 
 # Apps whose every permission NNSS staff hold.
 PORTAL_APPS = ["lib", "accounts", "groups", "species", "volunteering", "toolkit"]
 
 
-def coordinator_permissions(apps=global_apps):
-    """Return the "app_label.codename" permissions each portal app grants to coordinators."""
+def coordinator_permissions(apps=global_apps, *, role="coordinator_permissions"):
+    """Return the "app_label.codename" permissions each portal app grants to coordinators (or to
+    another role: the name of the app config's list)."""
     codenames = []
     for label in PORTAL_APPS:
         config = apps.get_app_config(label)
-        codenames.extend(getattr(config, "coordinator_permissions", []))
+        codenames.extend(getattr(config, role, []))
     return codenames
 
 
@@ -32,12 +36,18 @@ def sync_role_permissions(apps=global_apps, **kwargs):
     staff.permissions.set(Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
 
     # Exactly the listed permissions: one taken off an app's list is taken away here too.
-    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS)
-    wanted = [name.split(".", 1) for name in coordinator_permissions()]
-    coordinators.permissions.set(
-        [
-            permission
-            for app_label, codename in wanted
-            for permission in Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        ]
-    )
+    for name, role in [
+        (COORDINATORS, "coordinator_permissions"),
+        (NATIONAL_COORDINATORS, "national_coordinator_permissions"),
+    ]:
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [each.split(".", 1) for each in coordinator_permissions(role=role)]
+        group.permissions.set(
+            [
+                permission
+                for app_label, codename in wanted
+                for permission in Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+            ]
+        )

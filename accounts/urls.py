@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("export/", views.export_data, name="export_data"),
     path("delete/", views.delete_account, name="delete_account"),
+    # allauth's page at allauth's address (so its links still reverse), answering first.
+    path("confirm-email/<str:key>/", views.confirm_email, name="confirm_email"),
 ]

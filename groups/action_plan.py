@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lagportal.lib.csv import csv_response
 
@@ -11,16 +12,16 @@ from . import scoping
 from .models import ActionItem, LocalActionGroup
 
 CSV_COLUMNS = [
-    "Issue",
-    "Action",
-    "Lead",
-    "Completion date",
-    "Status",
-    "Overdue",
-    "Evaluation (did it work?)",
-    "Completed on",
-    "Raised at",
-    "Reviewed at",
+    _("Issue"),
+    _("Action"),
+    _("Lead"),
+    _("Completion date"),
+    _("Status"),
+    _("Overdue"),
+    _("Evaluation (did it work?)"),
+    _("Completed on"),
+    _("Raised at"),
+    _("Reviewed at"),
 ]
 
 
@@ -28,7 +29,7 @@ def _group_for_coordinator(request, slug):
     """The group, if the person coordinates it or is NNSS staff; anyone else gets a 404."""
     group = get_object_or_404(LocalActionGroup.objects.without_geometry(), slug=slug)
     if not scoping.may_manage(request.user, group):
-        raise Http404("No such group among yours.")
+        raise Http404(_("No such group among yours."))
     return group
 
 

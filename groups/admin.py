@@ -1,21 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import models, transaction
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.http import Http404, HttpResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin, LeafletGeoAdminMixin
 
 from lagportal.lib.gisforms import DrawnGeometryAdmin
 from lagportal.lib.mail import label_of
 from lagportal.lib.models import Message
+from lagportal.lib.workspace import AccessibleAdminMixin, LabelledInlineMixin, Step, WorkflowStepsMixin
 
 from . import scoping, services
+from . import workspace as _home_sections  # noqa: F401  (registers the admin home page's sections)
 from .coverage import GREAT_BRITAIN_AND_SEAS, CoverageAdminForm
 from .models import (
     ActionItem,
     CoverageSnapshot,
+    Habitat,
     LocalActionGroup,
     Meeting,
     Membership,
@@ -26,6 +33,16 @@ from .scoping import GroupScopedAdmin, GroupScopedModelAdmin
 from .tasks import refresh_national_coverage
 
 
+def _km2(value):
+    """An area as people read it: whole square kilometres with thousands separators."""
+    return "—" if value is None else formats.number_format(round(value), 0, force_grouping=True)
+
+
+def _on(value):
+    """The day a thing happened, as the page's other dates read."""
+    return formats.date_format(timezone.localtime(value))
+
+
 class GroupFilter(admin.SimpleListFilter):
     """Filter by group, offering only the groups the person may see."""
 
@@ -33,7 +50,7 @@ class GroupFilter(admin.SimpleListFilter):
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        groups = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
+        groups = scoping.groups_for_filter(model_admin.model, request.user)
         return [(str(group.pk), group.name) for group in groups.only("pk", "name")]
 
     def queryset(self, request, queryset):
@@ -49,14 +66,16 @@ class GroupFilter(admin.SimpleListFilter):
 
 
 @admin.register(LocalActionGroup)
-class LocalActionGroupAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdmin):
+class LocalActionGroupAdmin(AccessibleAdminMixin, GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdmin):
     # Checks a drawn or uploaded coverage, and keeps the page light for a detailed one.
     form = CoverageAdminForm
+    map_template = "admin/widgets/portal_map.html"
+    markdown_fields = {"description": _("Shown on the group's page. No images or HTML.")}
     list_display = ["name", "country", "joining_method", "is_active", "area", "updated_at"]
     list_filter = ["is_active", "country", "joining_method", "works_in_protected_sites", "is_illustrative"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["area_km2", "created_at", "updated_at"]
+    readonly_fields = ["area", "created_at", "updated_at"]
     # A website typed without a scheme is https (Django 6's default, adopted now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -70,7 +89,7 @@ class LocalActionGroupAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGe
                     "works_in_protected_sites",
                     "coverage",
                     "coverage_file",
-                    "area_km2",
+                    "area",
                 ]
             },
         ),
@@ -96,9 +115,44 @@ class LocalActionGroupAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGe
             else super().get_prepopulated_fields(request, obj)
         )
 
-    @admin.display(description="area (km²)", ordering="area_km2")
+    @admin.display(description=_("area (km²)"), ordering="area_km2")
     def area(self, group):
-        return f"{group.area_km2:,.0f}" if group.area_km2 is not None else "—"
+        return _km2(group.area_km2)
+
+    def formfield_for_dbfield(self, db_field, request=None, **kwargs):
+        if db_field.name == "habitats":
+            return forms.TypedMultipleChoiceField(
+                label=_("Habitats"),
+                choices=Habitat.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_("Where the group works: tick each that applies."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self):
+        area = path(
+            "area.geojson", self.admin_site.admin_view(self.area_geojson), name="groups_localactiongroup_area"
+        )
+        return [area, *super().get_urls()]
+
+    def area_geojson(self, request):
+        """`?id=<group>`: the group's simplified area, for the admin's maps (a meeting's place is
+        picked on it); only for a group the person may see."""
+        group_id = request.GET.get("id", "")
+        if not group_id.isdigit() or not self.has_view_permission(request):
+            raise Http404
+        geojson = (
+            self.get_queryset(request)
+            .filter(pk=group_id)
+            .annotate(geojson=AsGeoJSON("coverage_map", precision=5))
+            .values_list("geojson", flat=True)
+            .first()
+        )
+        if not geojson:
+            raise Http404
+        feature = f'{{"type":"Feature","properties":{{}},"geometry":{geojson}}}'
+        return HttpResponse(feature, content_type="application/geo+json")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -160,7 +214,7 @@ class RoleFormSet(forms.BaseInlineFormSet):
         return obj
 
 
-class MembershipRoleInline(GroupScopedAdmin, admin.TabularInline):
+class MembershipRoleInline(LabelledInlineMixin, GroupScopedAdmin, admin.TabularInline):
     model = MembershipRole
     form = RoleForm
     formset = RoleFormSet
@@ -172,7 +226,7 @@ class MembershipRoleInline(GroupScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(GroupScopedModelAdmin):
+class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
     list_display = ["person", "email", "group", "status", "roles", "contact_consent", "requested_at"]
     list_filter = ["status", "contact_consent", GroupFilter]
     search_fields = ["user__email", "user__full_name"]
@@ -198,7 +252,8 @@ class MembershipAdmin(GroupScopedModelAdmin):
         ),
     ]
     inlines = [MembershipRoleInline]
-    actions = ["approve_requests", "decline_requests"]
+    actions = ["approve_requests", "decline_requests", "make_coordinator"]
+    workflow_steps = {"approve": "approve_request", "decline": "decline_request"}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).with_group().select_related("user")
@@ -228,7 +283,67 @@ class MembershipAdmin(GroupScopedModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self._may_see_contact_details(request, obj):
             fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != "Contact"]
-        return fieldsets
+        # The person links to their account only for those who may open it (never a 403).
+        person = "member_account" if obj is not None and self._may_open_account(request, obj) else "member"
+        return [
+            (name, {**options, "fields": [person if f == "user" else f for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "member", "member_account"]
+
+    def _may_open_account(self, request, membership):
+        try:
+            accounts = self.admin_site.get_model_admin(get_user_model())
+        except admin.sites.NotRegistered:
+            return False
+        return accounts.has_view_permission(request, membership.user)
+
+    @admin.display(description=_("person"))
+    def member(self, membership):
+        return f"{membership.user.get_full_name()} <{membership.user.email}>"
+
+    @admin.display(description=_("person"))
+    def member_account(self, membership):
+        url = reverse("admin:accounts_user_change", args=[membership.user_id])
+        return format_html('<a href="{}">{}</a>', url, self.member(membership))
+
+    def workflow(self, request, membership):
+        if membership.status != Membership.Status.PENDING:
+            return []
+        return [
+            Step(
+                gettext("Approve the request (they are emailed)"),
+                self.step_url(membership, "approve_request"),
+            ),
+            Step(
+                gettext("Decline the request (they are emailed)"),
+                self.step_url(membership, "decline_request"),
+                danger=True,
+            ),
+        ]
+
+    def _answer(self, request, membership, answer, done):
+        names = {"person": membership.user.get_full_name(), "group": membership.group.name}
+        if answer(membership):
+            self.message_user(request, done % names, messages.SUCCESS)
+            return
+        membership.refresh_from_db(fields=["status"])
+        names["status"] = membership.get_status_display().lower()
+        self.message_user(
+            request,
+            gettext("%(person)s's request was already answered (%(status)s): nothing sent again.") % names,
+            messages.WARNING,
+        )
+
+    def approve_request(self, request, membership):
+        done = gettext("%(person)s is now a member of %(group)s, and has been emailed to say so.")
+        self._answer(request, membership, services.approve_membership, done)
+
+    def decline_request(self, request, membership):
+        done = gettext("%(person)s's request to join %(group)s was declined, and they have been emailed.")
+        self._answer(request, membership, services.decline_membership, done)
 
     @admin.display(description="phone")
     def phone(self, membership):
@@ -255,6 +370,28 @@ class MembershipAdmin(GroupScopedModelAdmin):
             request, f"{declined} request{'s' if declined != 1 else ''} declined.", messages.SUCCESS
         )
 
+    def has_coordinate_nationally_permission(self, request):
+        return scoping.coordinates_nationally(request.user)
+
+    @admin.action(
+        description=_("Make the selected person the coordinator of their group (a group with none)"),
+        permissions=["coordinate_nationally"],
+    )
+    def make_coordinator(self, request, queryset):
+        """The national LAG Coordinator's way to get a group with no coordinator going."""
+        for membership in queryset:
+            try:
+                services.appoint_coordinator(membership)
+            except services.MembershipError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(person)s is now the coordinator of %(group)s, and has been emailed what it means.")
+                    % {"person": membership.user.get_full_name(), "group": membership.group.name},
+                    messages.SUCCESS,
+                )
+
 
 # --- Meetings -----------------------------------------------------------------------------------
 
@@ -269,8 +406,22 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    WorkflowStepsMixin,
+    AccessibleAdminMixin,
+    GroupScopedModelAdmin,
+    DrawnGeometryAdmin,
+    LeafletGeoAdminMixin,
+    admin.ModelAdmin,
+):
     geometry_bounds = GREAT_BRITAIN_AND_SEAS
+    # The location picker draws Great Britain and the group's area, and starts on the group.
+    map_template = "admin/groups/meeting/location_widget.html"
+    markdown_fields = {
+        "agenda": _("Open actions from the action plan are added when the agenda is published."),
+        "minutes": _("Who said what, what was decided."),
+    }
+    workflow_steps = {"publish-agenda": "publish_agenda_now", "publish-minutes": "publish_minutes_now"}
     form = MeetingAdminForm
     list_display = ["title", "group", "starts_at", "is_public", "agenda_sent", "minutes_sent"]
     list_filter = ["is_public", GroupFilter]
@@ -326,6 +477,76 @@ class MeetingAdmin(GroupScopedModelAdmin, DrawnGeometryAdmin, LeafletGeoAdminMix
     @admin.action(description="Publish the minutes and email them to the members")
     def publish_minutes(self, request, queryset):
         self._publish(request, queryset, services.publish_minutes, "minutes")
+
+    def workflow(self, request, meeting):
+        if meeting.agenda_published_at:
+            agenda = Step(
+                note=gettext("The agenda was published on %(date)s.")
+                % {"date": _on(meeting.agenda_published_at)}
+            )
+        elif meeting.has_started:
+            agenda = Step(note=gettext("The meeting has started: its agenda can no longer be sent."))
+        else:
+            agenda = Step(
+                gettext("Publish the agenda and email it to the members"),
+                self.step_url(meeting, "publish_agenda_now"),
+            )
+        if meeting.minutes_published_at:
+            minutes = Step(
+                note=gettext("The minutes were published on %(date)s.")
+                % {"date": _on(meeting.minutes_published_at)}
+            )
+        elif not meeting.has_started:
+            minutes = Step(note=gettext("The minutes can be published once the meeting has started."))
+        else:
+            minutes = Step(
+                gettext("Publish the minutes and email them to the members"),
+                self.step_url(meeting, "publish_minutes_now"),
+            )
+        return [agenda, minutes]
+
+    def _publish_now(self, request, meeting, publish, sent, already, published_at):
+        """Run `publish` and say what it did: how many members were emailed, that it had been
+        published before (nothing sent again), or why it cannot be published yet."""
+        try:
+            meeting = publish(meeting)
+        except services.PublishingError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        if meeting.newly_published:
+            count = meeting.emails_queued
+            self.message_user(request, sent(count) % {"meeting": meeting, "count": count}, messages.SUCCESS)
+        else:
+            when = _on(getattr(meeting, published_at))
+            self.message_user(request, already % {"meeting": meeting, "date": when}, messages.WARNING)
+
+    def publish_agenda_now(self, request, meeting):
+        self._publish_now(
+            request,
+            meeting,
+            services.publish_agenda,
+            lambda count: ngettext(
+                "The agenda of “%(meeting)s” was emailed to %(count)d member.",
+                "The agenda of “%(meeting)s” was emailed to %(count)d members.",
+                count,
+            ),
+            gettext("The agenda of “%(meeting)s” was already published on %(date)s: nothing sent again."),
+            "agenda_published_at",
+        )
+
+    def publish_minutes_now(self, request, meeting):
+        self._publish_now(
+            request,
+            meeting,
+            services.publish_minutes,
+            lambda count: ngettext(
+                "The minutes of “%(meeting)s” were emailed to %(count)d member.",
+                "The minutes of “%(meeting)s” were emailed to %(count)d members.",
+                count,
+            ),
+            gettext("The minutes of “%(meeting)s” were already published on %(date)s: nothing sent again."),
+            "minutes_published_at",
+        )
 
 
 # --- Action plan --------------------------------------------------------------------------------
@@ -396,23 +617,116 @@ class ActionItemAdmin(GroupScopedModelAdmin):
 # --- Updates ------------------------------------------------------------------------------------
 
 
+class PublishedFilter(admin.SimpleListFilter):
+    title = _("published")
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("draft", _("Draft")), ("published", _("Published"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        if self.value() == "published":
+            return queryset.filter(published_at__isnull=False)
+        return queryset
+
+
 @admin.register(Update)
-class UpdateAdmin(GroupScopedModelAdmin):
-    list_display = ["title", "group", "published_at", "email_members", "emailed_at"]
-    list_filter = [GroupFilter, "email_members"]
+class UpdateAdmin(WorkflowStepsMixin, AccessibleAdminMixin, GroupScopedModelAdmin):
+    list_display = ["title", "group", "state", "email_members", "emailed_at"]
+    list_filter = [PublishedFilter, GroupFilter, "email_members"]
     search_fields = ["title", "body"]
-    readonly_fields = ["author", "published_at", "emailed_at"]
+    # The author by name: their account's page is not the coordinators' to open.
+    readonly_fields = ["written_by", "published_at", "emailed_at"]
     autocomplete_fields = ["group"]
-    fields = ["group", "title", "body", "email_members", "author", "published_at", "emailed_at"]
+    fields = ["group", "title", "body", "email_members", "written_by", "published_at", "emailed_at"]
     actions = ["publish"]
+    markdown_fields = {"body": _("Shown on the group's page and in its feed, and emailed if you ask.")}
+    workflow_steps = {"publish": "publish_update_now"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_group().select_related("author")
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def state(self, update):
+        if update.published_at is None:
+            return gettext("Draft")
+        return gettext("Published %(date)s") % {"date": _on(update.published_at)}
+
+    @admin.display(description=_("written by"))
+    def written_by(self, update):
+        return update.author.get_full_name() if update.author else "—"
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def _say_if_draft(self, request, update):
+        if not update.is_published:
+            self.message_user(
+                request,
+                gettext(
+                    "Saved as a draft: not on the group's page until you publish it "
+                    "(with the “Publish the update” button on its page)."
+                ),
+                messages.WARNING,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._say_if_draft(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._say_if_draft(request, obj)
+        return response
+
+    def workflow(self, request, update):
+        if not update.is_published:
+            label = (
+                gettext("Publish the update and email it to the members")
+                if update.email_members
+                else gettext("Publish the update")
+            )
+            return [Step(label, self.step_url(update, "publish_update_now"))]
+        steps = [Step(note=gettext("Published on %(date)s.") % {"date": _on(update.published_at)})]
+        if update.emailed_at:
+            steps.append(
+                Step(note=gettext("Emailed to the members on %(date)s.") % {"date": _on(update.emailed_at)})
+            )
+        elif update.email_members:
+            steps.append(
+                Step(gettext("Email it to the members"), self.step_url(update, "publish_update_now"))
+            )
+        return steps
+
+    def publish_update_now(self, request, update):
+        update = services.publish_update(update)
+        names = {"update": update, "count": update.emails_queued, "date": _on(update.published_at)}
+        if update.newly_published and update.emails_queued:
+            message = ngettext(
+                "“%(update)s” is on the group's page and was emailed to %(count)d member.",
+                "“%(update)s” is on the group's page and was emailed to %(count)d members.",
+                update.emails_queued,
+            )
+        elif update.newly_published and update.email_members:
+            message = gettext("“%(update)s” is on the group's page; no member has agreed to be emailed.")
+        elif update.newly_published:
+            message = gettext("“%(update)s” is on the group's page and in its feed (not emailed, as asked).")
+        elif update.emails_queued:
+            message = ngettext(
+                "“%(update)s” was emailed to %(count)d member (it was published on %(date)s).",
+                "“%(update)s” was emailed to %(count)d members (it was published on %(date)s).",
+                update.emails_queued,
+            )
+        else:
+            message = gettext("“%(update)s” was already published on %(date)s: nothing sent again.")
+            self.message_user(request, message % names, messages.WARNING)
+            return
+        self.message_user(request, message % names, messages.SUCCESS)
 
     @admin.action(description="Publish on the group's page and feed (and email members if asked)")
     def publish(self, request, queryset):
@@ -465,8 +779,9 @@ class MessageAdmin(GroupScopedModelAdmin):
 
     @admin.display(description=_("to"), ordering="to_address")
     def to(self, message):
+        address = message.to_address or _("address erased")
         if message.recipient_id:
-            return f"{message.recipient.get_full_name()} <{message.to_address}>"
+            return f"{message.recipient.get_full_name()} <{address}>"
         return message.to_address or _("(address erased)")
 
     @admin.display(description=_("about"))
@@ -483,7 +798,24 @@ class MessageAdmin(GroupScopedModelAdmin):
 
 @admin.register(CoverageSnapshot)
 class CoverageSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["measured_at", "active_groups", "covered_km2", "great_britain_km2"]
+    list_display = ["measured_at", "active_groups", "covered", "great_britain", "share"]
+    fields = ["measured_at", "active_groups", "covered", "great_britain", "share"]
+    readonly_fields = fields
+
+    @admin.display(description=_("area covered (km²)"), ordering="covered_km2")
+    def covered(self, snapshot):
+        return _km2(snapshot.covered_km2)
+
+    @admin.display(description=_("Great Britain (km²)"), ordering="great_britain_km2")
+    def great_britain(self, snapshot):
+        return _km2(snapshot.great_britain_km2)
+
+    @admin.display(description=_("share of Great Britain"))
+    def share(self, snapshot):
+        if not snapshot.great_britain_km2:
+            return "—"
+        percent = formats.number_format(round(100 * snapshot.covered_km2 / snapshot.great_britain_km2, 1), 1)
+        return f"{percent}%"
 
     def has_add_permission(self, request):
         return False

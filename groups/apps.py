@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,14 +22,27 @@ class GroupsConfig(AppConfig):
         ),
     ]
 
+    # What the National LAG Coordinator permission group may do: answer requests to join groups
+    # with no coordinator and make a member their coordinator (`groups.scoping` limits it to them).
+    national_coordinator_permissions = [
+        "groups.coordinate_nationally",
+        "groups.view_membership",
+        "groups.change_membership",
+    ]
+
     def ready(self):
         from lagportal.lib.models import Message
 
         from . import checks, emails, personal_data, scoping  # noqa: F401  (checks, email kinds, receivers)
         from .models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Update
 
+        CURRENT = [Membership.Status.PENDING, Membership.Status.ACTIVE]
+
         scoping.register(LocalActionGroup, "")
         scoping.register(Membership, "group")
+        # The national LAG Coordinator answers requests to groups with no coordinator, and may make
+        # one of their members its coordinator: they see those groups' requests and members.
+        scoping.register_national(Membership, lambda group_ids: Q(group__in=group_ids, status__in=CURRENT))
         scoping.register(MembershipRole, "membership__group")
         scoping.register(Meeting, "group")
         scoping.register(ActionItem, "group")

@@ -121,13 +121,14 @@ def load_groups():
     return groups
 
 
-def _member(user, group, *, status=Membership.Status.ACTIVE, roles=()):
+def _member(user, group, *, status=Membership.Status.ACTIVE, roles=(), requested_at=None):
     now = timezone.now()
     membership, created = Membership.objects.get_or_create(
         user=user,
         group=group,
         defaults={
             "status": status,
+            "requested_at": requested_at or now,
             "joined_at": now if status == Membership.Status.ACTIVE else None,
             "contact_consent": True,
             "contact_consent_text": CONSENT_TEXT,
@@ -149,8 +150,26 @@ def load_members(groups, coordinator, volunteer):
     for group in (cfinns, tweed):
         _member(coordinator, group, roles=[Role.COORDINATOR])
     _member(volunteer, cfinns)
-    on_request = next(group for group in groups if group.joining_method == JoiningMethod.ON_REQUEST)
-    _member(volunteer, on_request, status=Membership.Status.PENDING)
+    # Requests to groups with no coordinator: the national LAG Coordinator answers them, and one
+    # has waited long enough for `remind_waiting_requests` to remind them of it.
+    leaderless = [
+        group
+        for group in groups
+        if group.joining_method == JoiningMethod.ON_REQUEST and group not in (cfinns, tweed)
+    ]
+    _member(volunteer, leaderless[0], status=Membership.Status.PENDING)
+    waiting, created = User.objects.get_or_create(
+        email="gwen@demo.lagportal.localhost", defaults={"full_name": "Gwen Morgan"}
+    )
+    if created:
+        waiting.set_unusable_password()
+        waiting.save(update_fields=["password"])
+    _member(
+        waiting,
+        leaderless[1],
+        status=Membership.Status.PENDING,
+        requested_at=timezone.now() - Membership.REMIND_AFTER - timedelta(days=2),
+    )
 
     officer_roles = [[Role.CHAIR], [Role.NOTE_TAKER], [Role.TREASURER], [], [], []]
     for (full_name, handle), roles, group in zip(

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from lagportal.lib.markdown import render_markdown
 
@@ -19,7 +20,7 @@ class GroupUpdatesFeed(Feed):
         return get_object_or_404(LocalActionGroup.objects.active().without_geometry(), slug=slug)
 
     def title(self, group):
-        return f"{group.name}: updates"
+        return _("%(group)s: updates") % {"group": group.name}
 
     def subtitle(self, group):
         return group.summary

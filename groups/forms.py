@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lagportal.lib import places
 
@@ -7,12 +8,12 @@ from .services import CONTACT_CONSENT_TEXT
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label="Search groups", required=False, max_length=100)
+    q = forms.CharField(label=_("Search groups"), required=False, max_length=100)
     country = forms.ChoiceField(
-        label="Country", required=False, choices=[("", "All countries"), *Country.choices]
+        label=_("Country"), required=False, choices=[("", _("All countries")), *Country.choices]
     )
     habitat = forms.ChoiceField(
-        label="Habitat", required=False, choices=[("", "All habitats"), *Habitat.choices]
+        label=_("Habitat"), required=False, choices=[("", _("All habitats")), *Habitat.choices]
     )
 
 
@@ -20,10 +21,10 @@ class FinderForm(forms.Form):
     """A postcode, or a latitude and longitude (from a click on the map or the browser's location)."""
 
     postcode = forms.CharField(
-        label="Postcode",
+        label=_("Postcode"),
         required=False,
         max_length=10,
-        help_text="A full postcode such as CA1 1AA, or just the first part, such as CA1.",
+        help_text=_("A full postcode such as CA1 1AA, or just the first part, such as CA1."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "autocapitalize": "characters"}),
     )
     lat = forms.CharField(required=False)
@@ -49,5 +50,5 @@ class JoinForm(forms.Form):
     contact_consent = forms.BooleanField(
         label=CONTACT_CONSENT_TEXT,
         required=False,
-        help_text="Optional. Without it the coordinators only see that you are a member.",
+        help_text=_("Optional. Without it the coordinators only see that you are a member."),
     )

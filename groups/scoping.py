@@ -1,7 +1,11 @@
 """Who may see and change which group's rows, in the admin and anywhere else.
 
 NNSS staff hold the `groups.manage_all_groups` permission and see every group. A coordinator sees
-the groups where they hold an open coordinator role, and the rows that belong to those groups.
+the groups where they hold an open coordinator role, and the rows that belong to those groups. The
+national LAG Coordinator (`groups.coordinate_nationally`) answers for the groups where nobody holds
+that role: for the few models registered with `register_national` (memberships: the requests to
+join and the members), they also see those groups' rows, and nothing else of theirs. A group that
+gains a coordinator leaves that scope at once.
 
 Every model that belongs to groups is registered here, from its app's `AppConfig.ready()`, in one
 of two ways:
@@ -18,13 +22,16 @@ to a model that is neither registered nor declared public offers a coordinator n
 has an admin that is not scoped (groups.checks).
 """
 
+import operator
+from functools import reduce
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Membership, MembershipRole, Role
+from .models import NATIONAL_COORDINATOR, LocalActionGroup, Membership, MembershipRole, Role
 
 MANAGE_ALL_GROUPS = "groups.manage_all_groups"
 
@@ -37,6 +44,9 @@ class NotScoped(LookupError):
 _group_paths = {}
 # model → function(group_ids) → Q of the rows that belong to any of those groups.
 _group_rules = {}
+# model → function(group_ids) → Q of the rows of groups with no coordinator (a subquery of their
+# ids) that the national LAG Coordinator may see and change. Models not here: none of them.
+_national_rules = {}
 # Models anyone with admin access may pick from a list (e.g. species): not group data.
 _public_models = set()
 
@@ -49,6 +59,13 @@ def register(model, path=None, *, rule=None):
         _group_paths[model] = path
     else:
         _group_rules[model] = rule
+
+
+def register_national(model, rule):
+    """Declare which rows of the groups with no coordinator the national LAG Coordinator may see
+    and change: `rule(group_ids)` returns a Q of them (the ids come as a subquery). `model` must be
+    registered with `register` too; a model not declared here shows them none of those groups' rows."""
+    _national_rules[model] = rule
 
 
 def register_public(model):
@@ -93,6 +110,23 @@ def is_coordinator(user):
     return bool(coordinated_group_ids(user))
 
 
+def coordinates_nationally(user):
+    """Whether `user` is a national LAG Coordinator (NNSS staff are; so may be someone at APHA)."""
+    return user.is_active and user.has_perm(NATIONAL_COORDINATOR)
+
+
+def groups_without_coordinator():
+    """The ids of the groups the national LAG Coordinator answers for, as a subquery."""
+    return LocalActionGroup.objects.without_coordinator().values("pk")
+
+
+def _national_condition(model, user):
+    """A Q of the rows of `model` `user` may see as the national LAG Coordinator, or None."""
+    if model not in _national_rules or not coordinates_nationally(user):
+        return None
+    return _national_rules[model](groups_without_coordinator())
+
+
 def belonging_to(model, group_ids):
     """A Q of the rows of `model` that belong to any of `group_ids`. Raises NotScoped."""
     if model in _group_rules:
@@ -110,18 +144,31 @@ def scope(queryset, user):
         raise NotScoped(f"{queryset.model._meta.label} is not registered with groups.scoping.")
     if manages_all_groups(user):
         return queryset
-    group_ids = coordinated_group_ids(user)
-    if not group_ids:
+    conditions = []
+    if group_ids := coordinated_group_ids(user):
+        conditions.append(belonging_to(queryset.model, group_ids))
+    if (national := _national_condition(queryset.model, user)) is not None:
+        conditions.append(national)
+    if not conditions:
         return queryset.none()
-    return queryset.filter(belonging_to(queryset.model, group_ids))
+    return queryset.filter(reduce(operator.or_, conditions))
+
+
+def groups_for_filter(model, user):
+    """The groups whose rows of `model` `user` may see: the choices of a filter by group."""
+    groups = LocalActionGroup.objects.without_geometry()
+    if manages_all_groups(user):
+        return groups
+    condition = Q(pk__in=list(coordinated_group_ids(user)))
+    if _national_condition(model, user) is not None:
+        condition |= Q(pk__in=groups_without_coordinator())
+    return groups.filter(condition)
 
 
 def group_ids_of(obj):
     """The ids of the groups `obj` belongs to."""
     model = type(obj)
     if model in _group_rules:
-        from .models import LocalActionGroup
-
         return {
             group_id
             for group_id in LocalActionGroup.objects.values_list("pk", flat=True)
@@ -148,12 +195,14 @@ def may_manage(user, obj):
     model = type(obj)
     if not is_registered(model):
         return False
-    group_ids = coordinated_group_ids(user)
-    if not group_ids:
-        return False
-    if model in _group_rules:
-        return model._default_manager.filter(belonging_to(model, group_ids), pk=obj.pk).exists()
-    return bool(group_ids_of(obj) & group_ids)
+    if group_ids := coordinated_group_ids(user):
+        if model in _group_rules:
+            if model._default_manager.filter(belonging_to(model, group_ids), pk=obj.pk).exists():
+                return True
+        elif group_ids_of(obj) & group_ids:
+            return True
+    national = _national_condition(model, user)
+    return national is not None and model._default_manager.filter(national, pk=obj.pk).exists()
 
 
 def choices_for(model, user):

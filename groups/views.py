@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.paginator import Paginator
 from django.db import connection
@@ -10,6 +11,9 @@ from django.db.models import Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lagportal.lib.http import Version, cached_public_page, conditional_document, version_tag
@@ -139,6 +143,14 @@ def update_list(request, slug):
 
 
 @cached_public_page(page_version_of_group)
+def update_feed_help(request, slug):
+    """What a feed is and how to follow this group's, for someone who clicked "Follow"."""
+    group = get_object_or_404(_public_groups(), slug=slug)
+    feed_url = request.build_absolute_uri(reverse("groups:update_feed", args=[group.slug]))
+    return render(request, "groups/update_feed_help.html", {"group": group, "feed_url": feed_url})
+
+
+@cached_public_page(page_version_of_group)
 def update_detail(request, slug, pk):
     group = get_object_or_404(_public_groups(), slug=slug)
     update = get_object_or_404(group.updates.published(), pk=pk)
@@ -254,21 +266,37 @@ def find_group(request):
     return render(
         request,
         "groups/finder.html",
-        {"form": form, "finding": finding, "start_a_group_url": _start_a_group_url(), **_map_settings()},
+        {"form": form, "finding": finding, **_start_a_group(), **_map_settings()},
     )
 
 
-def _start_a_group_url():
-    """The toolkit's "Start a Local Action Group" guide, once the toolkit has it."""
+def _start_a_group():
+    """Where the "start one" offer leads: the toolkit's "Start a Local Action Group" guide once the
+    toolkit has it, until then the contact form to the national LAG Coordinator."""
     try:
-        return reverse("toolkit:start_a_group")
+        return {"start_a_group_url": reverse("toolkit:start_a_group"), "start_a_group_is_guide": True}
     except NoReverseMatch:
-        return None
+        url = reverse("pages:contact_form") + "?topic=start-a-group"
+        return {"start_a_group_url": url, "start_a_group_is_guide": False}
 
 
-@login_required
 def join_group(request, slug):
     group = get_object_or_404(_public_groups().with_membership_of(request.user), slug=slug)
+    if not request.user.is_authenticated:
+        # Sign in, or create an account, and come back here: `next` survives sign-up and the
+        # email confirmation (accounts.adapter, accounts.views.ConfirmEmailView).
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        come_back = urlencode({"next": request.path})
+        return render(
+            request,
+            "groups/group_join.html",
+            {
+                "group": group,
+                "signup_url": f"{reverse('account_signup')}?{come_back}",
+                "login_url": f"{reverse('account_login')}?{come_back}",
+            },
+        )
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,23 +307,70 @@ def join_group(request, slug):
             form.add_error(None, str(error))
         else:
             if membership.status == Membership.Status.ACTIVE:
-                messages.success(request, f"You are now a member of {group.name}.")
+                message = _("You are now a member of %(group)s.")
             else:
-                messages.success(
-                    request, f"Your request to join {group.name} has been sent to its coordinators."
-                )
+                message = _("Your request to join %(group)s has been sent to its coordinators.")
+            messages.success(request, message % {"group": group.name})
             return redirect(group)
     return render(request, "groups/group_join.html", {"group": group, "form": form})
 
 
 @login_required
-@require_POST
 def leave_group(request, slug):
+    """Asks first (GET), then leaves the group or withdraws the request to join it (POST)."""
     membership = get_object_or_404(
         Membership.objects.current().with_group(), group__slug=slug, user=request.user
     )
-    services.leave_group(membership)
-    messages.success(request, f"You have left {membership.group.name}.")
+    is_request = membership.status == Membership.Status.PENDING
+    if request.method == "POST":
+        services.leave_group(membership)
+        if is_request:
+            message = _("You have withdrawn your request to join %(group)s.")
+        else:
+            message = _("You have left %(group)s.")
+        messages.success(request, message % {"group": membership.group.name})
+        return redirect("groups:my_groups")
+    return render(request, "groups/group_leave.html", {"membership": membership, "is_request": is_request})
+
+
+@csrf_exempt  # One-click unsubscribe (RFC 8058) is a POST from the mail program: the signed token is the proof.
+def stop_update_emails(request, token):
+    """The link in every update email: a page to confirm (GET), then no more of that group's updates (POST)."""
+    membership = Membership.objects.for_stop_token(token)
+    if membership is None:
+        raise Http404(_("This link is not one of ours, or it was copied incompletely."))
+    group = LocalActionGroup.objects.without_geometry().get(pk=membership.group_id)
+    stopped = request.method == "POST"
+    if stopped:
+        services.set_update_emails(membership, False)
+    response = render(
+        request,
+        "groups/stop_update_emails.html",
+        {"group": group, "token": token, "stopped": stopped or not membership.update_emails},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def set_update_emails(request, slug):
+    """My groups: turn a group's update emails on or off."""
+    membership = get_object_or_404(
+        Membership.objects.active().with_group(), group__slug=slug, user=request.user
+    )
+    wanted = request.POST.get("update_emails") == "on"
+    services.set_update_emails(membership, wanted)
+    if wanted:
+        messages.success(
+            request, _("You will get %(group)s's updates by email.") % {"group": membership.group.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("You will no longer get %(group)s's updates by email. You are still a member.")
+            % {"group": membership.group.name},
+        )
     return redirect("groups:my_groups")
 
 

@@ -54,14 +54,16 @@ DEBUG = env_bool("DEBUG", False)
 # so a deployment that forgot SECRET_KEY cannot pass its checks.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-only-key-do-not-deploy"
 
-# The site's address as people reach it, for links in emails sent by the task worker.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address as people reach it (https://…, no trailing slash), for links in emails sent by
+# the task worker. Required in production (`check --deploy` says so); in development, left empty,
+# emails link to the address the request that queued them came in on.
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lagportal.admin_site.PortalAdminConfig",  # django.contrib.admin, with the portal's home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.usersessions",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lagportal.lib.mail.RememberSiteAddress",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -197,11 +201,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 # an email change to someone else's address looks like any other and never takes it.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
-# Hashes the password of a sign-up with a known address too, so it takes as long as a new one.
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Sign-up asks for a name, and hashes the password of a known address too, so it takes as long as
+# a new one; the others put allauth's labels in sentence case (sign-in also fills in the address
+# just confirmed).
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.forms.LoginForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming signs the person in only in the browser session that just gave the password (signing
+# up, or signing in before confirming), within ACCOUNT_LOGIN_TIMEOUT (15 minutes): the link alone,
+# opened anywhere else or later, confirms the address and asks for the password.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
@@ -221,6 +235,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
     "confirm_email": "1/180s/key",
+    # The contact form (lagportal/pages.py): per address too, as each message acknowledges to it.
+    "contact": "5/h/ip,3/h/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
 
@@ -243,12 +259,21 @@ STORAGES = {
 # Tests render pages without running collectstatic first.
 WHITENOISE_MANIFEST_STRICT = False
 
+# Widgets render with the site's templates (templates/ first), so the admin's widgets can be the
+# portal's own (labelled date and time inputs, the formatting guide, maps): needs "django.forms".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LAG Portal <noreply@lagportal.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who the public pages name: the GB Non-native Species Secretariat (also where the contact form goes
+# while nobody holds the national LAG Coordinator's permission) and the data protection contact.
+# The defaults are placeholders: `check --deploy` flags them (lagportal.W001).
+NNSS_CONTACT_EMAIL = env_str("NNSS_CONTACT_EMAIL", "nnss@lagportal.localhost")
+DATA_PROTECTION_EMAIL = env_str("DATA_PROTECTION_EMAIL", NNSS_CONTACT_EMAIL)
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

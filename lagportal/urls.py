@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from . import views
+from . import pages, views
 from .api import api, not_found
 
 admin.site.site_header = "LAG Portal administration"
@@ -12,10 +12,24 @@ admin.site.login = views.admin_login
 # A database that does not answer gives the 503 page (or JSON under /api/), anything else the 500 page.
 handler500 = "lagportal.errors.server_error"
 
+# The pages every public-sector site has, linked from every page's footer.
+pages_urls = (
+    [
+        path("contact/", pages.contact, name="contact"),
+        path("contact/write/", pages.contact_form, name="contact_form"),
+        path("contact/sent/", pages.contact_sent, name="contact_sent"),
+        path("privacy/", pages.privacy, name="privacy"),
+        path("accessibility/", pages.accessibility, name="accessibility"),
+        path("cookies/", pages.cookies, name="cookies"),
+    ],
+    "pages",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("", include(pages_urls)),
     path("groups/", include("groups.urls")),
     # Every other address under /api/ is a JSON 404, as the API's own (ninja's root page too).
     path("api/", not_found),

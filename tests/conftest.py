@@ -57,6 +57,15 @@ def nnss_staff(db):
 
 
 @pytest.fixture
+def national_coordinator(db):
+    """The national LAG Coordinator at APHA (not NNSS staff), named through the service."""
+    from groups import services
+
+    user = UserFactory(email="nadia@apha.example.org", full_name="Nadia National")
+    return services.make_national_coordinator(user)
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(email="sam@example.org", full_name="Sam Superuser", is_staff=True, is_superuser=True)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .base import HEAVY_GROUP_FIELDS
-from .membership import Membership, Role
+from .membership import Membership, MembershipRole, Role
 
 # Metres: the projected copy of each coverage is in the British National Grid.
 BRITISH_NATIONAL_GRID = 27700
@@ -40,7 +40,7 @@ class JoiningMethod(models.TextChoices):
 
 
 # Addresses under /groups/ that a group's slug would otherwise shadow.
-RESERVED_SLUGS = {"map", "find", "mine"}
+RESERVED_SLUGS = {"map", "find", "mine", "emails"}
 
 
 def validate_slug_not_reserved(slug):
@@ -93,6 +93,11 @@ class LocalActionGroupQuerySet(models.QuerySet):
         return self.annotate(distance_km=KnnDistance(F("coverage_bng"), projected) / 1000.0).order_by(
             KnnDistance(F("coverage_bng"), projected)
         )[:limit]
+
+    def without_coordinator(self):
+        """Groups where nobody holds an open coordinator role: the national LAG Coordinator
+        answers their requests to join."""
+        return self.exclude(pk__in=MembershipRole.objects.coordinating().values("membership__group_id"))
 
     def with_membership_of(self, user):
         """Annotate `is_member` and `is_pending` for `user` (False for anonymous visitors)."""
@@ -277,6 +282,9 @@ class LocalActionGroup(models.Model):
     @property
     def is_open(self):
         return self.joining_method == JoiningMethod.OPEN
+
+    def has_coordinator(self):
+        return MembershipRole.objects.coordinating().filter(membership__group=self).exists()
 
     def coordinators(self):
         """People who currently hold the coordinator role in this group."""

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,6 +17,7 @@ class Role(models.TextChoices):
 
 
 NATIONAL_COORDINATOR = "groups.coordinate_nationally"
+STOP_UPDATES_SALT = "groups.stop-update-emails"
 
 
 def national_coordinators():
@@ -45,6 +47,14 @@ class MembershipQuerySet(GroupRowQuerySet):
         """Memberships that are active or waiting for approval."""
         return self.filter(status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
 
+    def for_stop_token(self, token):
+        """The membership a "stop update emails" link names, or None for a token that isn't one."""
+        try:
+            pk = signing.loads(token, salt=STOP_UPDATES_SALT)
+        except signing.BadSignature:
+            return None
+        return self.filter(pk=pk).first() if isinstance(pk, int) else None
+
 
 class Membership(models.Model):
     """A person's membership of a group. Being a member is the base role; other roles sit on top."""
@@ -68,6 +78,17 @@ class Membership(models.Model):
     )
     contact_consent_text = models.TextField(blank=True, help_text="The wording the person was shown.")
     contact_consent_at = models.DateTimeField(null=True, blank=True)
+    update_emails = models.BooleanField(
+        "email me the group's updates",
+        default=True,
+        help_text="Whether the member gets the group's updates by email (with consent to be contacted).",
+    )
+    update_emails_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the member last turned update emails on or off.",
+    )
     answered_at = models.DateTimeField(
         null=True, blank=True, help_text="When a coordinator approved or declined the request."
     )
@@ -77,12 +98,27 @@ class Membership(models.Model):
     coordinators_told_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the coordinators were last emailed about it."
     )
+    coordinators_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the group's coordinators were reminded of this request, still unanswered.",
+    )
+    national_reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the national LAG Coordinator was reminded of this request, still unanswered.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
     # A declined person may ask again once in this time, and the coordinators hear of someone
     # joining (or asking) at most once in it, however often they leave and join again.
     ASK_AGAIN_AFTER = timedelta(days=30)
+    # A request unanswered this long reminds the group's coordinators once; unanswered this long
+    # again, the national LAG Coordinator once (at once for a group with no coordinator).
+    REMIND_AFTER = timedelta(days=7)
 
     class Meta:
         ordering = ["group__name", "user__email"]
@@ -97,8 +133,21 @@ class Membership(models.Model):
     def is_current(self):
         return self.status in (self.Status.ACTIVE, self.Status.PENDING)
 
+    def stop_updates_token(self):
+        """The token of the one-click "stop these emails" link in the group's update emails: signed,
+        so it can be neither guessed nor turned into another member's."""
+        return signing.dumps(self.pk, salt=STOP_UPDATES_SALT, compress=True)
+
     def current_roles(self):
         return [role for role in self.roles.all() if role.ended_on is None]
+
+
+class MembershipRoleQuerySet(models.QuerySet):
+    def coordinating(self):
+        """Open coordinator roles of active members: who coordinates a group now."""
+        return self.filter(
+            membership__status=Membership.Status.ACTIVE, role=Role.COORDINATOR, ended_on__isnull=True
+        )
 
 
 class MembershipRole(models.Model):
@@ -108,6 +157,8 @@ class MembershipRole(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+
+    objects = MembershipRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "-started_on"]

@@ -10,3 +10,6 @@ class LibConfig(AppConfig):
     verbose_name = _("Mail sent by the portal")
     # Coordinators see what was sent about their groups' rows (groups.scoping limits it to those).
     coordinator_permissions = ["lib.view_message"]
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -11,16 +11,21 @@ is no longer wanted (the sign-up it is about was cancelled, the request already 
 
 and queues one with `mail.queue("groups/emails/new_member", to=coordinators, about=membership,
 person=member)`. The kind is the template prefix: `<kind>_subject.txt`, `<kind>.txt` and
-`<kind>.html`. The `Message` rows are written in the caller's transaction; the task is enqueued when
-it commits (never if it rolls back), takes only the message's id, and sends it at most once.
+`<kind>.html`. A context with `reply_to` (a list of addresses) sets the email's Reply-To, e.g. to the
+person who wrote through the contact form. The `Message` rows are written in the caller's
+transaction; the task is enqueued when it commits (never if it rolls back), takes only the message's
+id, and sends it at most once.
 """
 
+import contextvars
+import html
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -35,21 +40,51 @@ class Kind:
     name: str
     label: str
     context: object  # callable(message) -> dict | None
+    headers: object = None  # callable(message, context) -> dict of extra headers, or None
 
 
 _kinds = {}
 _labels = {}
+# Where the request that is queueing mail came in (set by RememberSiteAddress), for links in the
+# email when SITE_URL is not set (development, on whatever address and port the server runs).
+_request_site = contextvars.ContextVar("request_site", default="")
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
 
 
-def kind(name, *, label):
-    """Register the decorated function as the context of the email kind `name`."""
+def kind(name, *, label, headers=None):
+    """Register the decorated function as the context of the email kind `name` (and `headers`,
+    a function of the message and its context, for headers such as List-Unsubscribe)."""
 
     def register(context):
-        _kinds[name] = Kind(name, label, context)
+        _kinds[name] = Kind(name, label, context, headers)
         _labels[name] = label
         return context
 
     return register
+
+
+def site_url(message=None):
+    """The address every link in an email starts with: SITE_URL (which `check --deploy` requires),
+    else the address the queueing request came in on, else the development server's."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if message is not None and message.context.get("_site_url"):
+        return message.context["_site_url"]
+    return _request_site.get() or DEVELOPMENT_SITE_URL
+
+
+class RememberSiteAddress:
+    """Middleware: remember the address this request came in on, for emails it queues."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_site.set(request.build_absolute_uri("/").rstrip("/"))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_site.reset(token)
 
 
 def label_prerendered(name, *, label):
@@ -75,6 +110,9 @@ def queue(name, *, to, about=None, person=None, context=None, prerendered=None, 
     """
     if prerendered is None and name not in _kinds:
         raise UnknownKind(f"No email kind {name!r} is registered.")
+    context = dict(context or {})
+    if not settings.SITE_URL and _request_site.get():
+        context["_site_url"] = _request_site.get()
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
     messages, seen = [], set()
     for recipient in _each(to):
@@ -90,7 +128,7 @@ def queue(name, *, to, about=None, person=None, context=None, prerendered=None, 
                 person=person,
                 about_type=about_type,
                 about_id=about.pk if about is not None else None,
-                context=context or {},
+                context=context,
                 prerendered=prerendered,
                 forget_address=forget_address,
             )
@@ -117,7 +155,8 @@ def _enqueue(message_id):
 
 def render(template_prefix, context):
     """Return (subject, text body, HTML body) from `<prefix>_subject.txt`, `.txt` and `.html`."""
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
+    # A subject is plain text: undo the HTML escaping templates apply ("O'Brien", not "O&#x27;Brien").
+    subject = html.unescape(" ".join(render_to_string(f"{template_prefix}_subject.txt", context).split()))
     text_body = render_to_string(f"{template_prefix}.txt", context).strip()
     html_body = render_to_string(f"{template_prefix}.html", context).strip()
     return subject, text_body, html_body
@@ -186,6 +225,7 @@ def _build(message):
         parts = message.prerendered
         subject, text_body, html_body = parts["subject"], parts["text"], parts.get("html", "")
         from_email, headers = parts.get("from_email"), parts.get("headers")
+        reply_to = None
     else:
         kind = _kinds.get(message.kind)
         if kind is None:  # a kind the code no longer has: nothing can render it
@@ -195,10 +235,16 @@ def _build(message):
             context = kind.context(message)
             if context is None:
                 return None
-            context = {"site_url": settings.SITE_URL, "message": message, **context}
+            context = {"site_url": site_url(message), "message": message, **context}
             subject, text_body, html_body = render(message.kind, context)
-        from_email, headers = None, None
-    email = EmailMultiAlternatives(subject, text_body, from_email, [message.to_address], headers=headers)
+        from_email = None
+        headers = kind.headers(message, context) if kind.headers else None
+        reply_to = list(context.get("reply_to") or []) or None
+    # The record's id in the Message-ID: a reply or bounce can be traced to what was sent.
+    headers = {"Message-ID": make_msgid(f"lagportal-message-{message.pk}"), **(headers or {})}
+    email = EmailMultiAlternatives(
+        subject, text_body, from_email, [message.to_address], headers=headers, reply_to=reply_to
+    )
     if html_body:
         email.attach_alternative(html_body, "text/html")
     return email

@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 STRONG = "balsam-bashing-on-the-Eden"
 
 
-def sign_up(client, email="new.volunteer@example.org", password1=STRONG, password2=STRONG):
+def sign_up(
+    client, email="new.volunteer@example.org", password1=STRONG, password2=STRONG, full_name="Rowan Rivers"
+):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": password1, "password2": password2}
+        reverse("account_signup"),
+        {"full_name": full_name, "email": email, "password1": password1, "password2": password2},
     )
 
 
@@ -88,7 +91,7 @@ def test_a_sign_up_with_a_known_address_looks_like_a_new_one_and_emails_the_owne
         with django_capture_on_commit_callbacks(execute=True):
             response = Client().post(
                 reverse("account_signup"),
-                {"email": email, "password1": STRONG, "password2": STRONG},
+                {"full_name": "Rowan Rivers", "email": email, "password1": STRONG, "password2": STRONG},
                 follow=True,
             )
         answers[email] = answer(response, email)

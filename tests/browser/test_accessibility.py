@@ -16,6 +16,11 @@ PAGES = [
     pytest.param("/accounts/signup/", False, id="sign-up"),
     pytest.param("/accounts/login/", False, id="sign-in"),
     pytest.param("/accounts/", True, id="my-account"),
+    pytest.param("/contact/", False, id="contact"),
+    pytest.param("/contact/write/", False, id="contact-form"),
+    pytest.param("/privacy/", False, id="privacy"),
+    pytest.param("/accessibility/", False, id="accessibility"),
+    pytest.param("/cookies/", False, id="cookies"),
 ]
 
 

@@ -21,10 +21,11 @@ def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_
 
     # Sign up.
     page.goto("/accounts/signup/")
+    field(page, "Your name").fill("Rowan Rivers")
     field(page, "Email").fill(EMAIL)
     field(page, "Password").fill(PASSWORD)
     field(page, "Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     # Confirm the address from the link in the verification email.
@@ -33,12 +34,15 @@ def test_a_volunteer_can_sign_up_confirm_sign_in_download_their_data_and_delete_
     link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", message.body).group(0)
     page.goto(urlsplit(link).path)
     page.get_by_role("button", name="Confirm").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    # The browser that signed up is signed in by confirming.
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
 
     # Sign in.
+    page.goto("/accounts/login/")
     field(page, "Email").fill(EMAIL)
     field(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/accounts/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
 

@@ -1,5 +1,6 @@
-"""A coordinator runs their group from the admin, in a real browser: a meeting and its agenda, a row
-of the action plan, and an update published on the group's page and feed."""
+"""A coordinator runs their group from the admin, in a real browser: a meeting and its agenda
+(published with the button on the meeting's page, which says how many members it reached), a row of
+the action plan, and an update published on the group's page and feed."""
 
 import re
 from datetime import timedelta
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 from groups.models import ActionItem, Meeting, Update
 
 from ..groups.factories import GroupFactory, MembershipFactory, make_coordinator
-from .conftest import field
+from .conftest import assert_no_serious_axe_violations, field
 
 GROUP_NAME = "Eden Valley Invasives Group"
 MEETING_TITLE = "Summer balsam planning"
@@ -29,8 +30,8 @@ def admin_field(page, label):
 def choose_in_autocomplete(page, field_name, typed, option):
     """Pick `option` in the admin's select2 autocomplete for `field_name`, by typing `typed`.
 
-    Select2 hides the <select> (the one the "Group:" label names) behind a combobox named after
-    its current choice. Its dropdown, added at the end of the page, holds a search box with no
+    Select2 hides the <select> (the one the "Group:" label names) behind a combobox, which the
+    portal's admin script names after the label and the current choice ("Group: Eden…"). Its dropdown, added at the end of the page, holds a search box with no
     name (the admin's sidebar has another search box) and the options the search loads.
     """
     # Until the admin's scripts have run (at DOMContentLoaded) the row's only combobox is the
@@ -43,7 +44,7 @@ def choose_in_autocomplete(page, field_name, typed, option):
     expect(search).to_be_focused()
     search.press_sequentially(typed)
     page.get_by_role("option", name=option, exact=True).click()
-    expect(combobox).to_have_accessible_name(option)
+    expect(combobox).to_have_accessible_name(re.compile(rf"{re.escape(option)}$"))
 
 
 def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_action_plan_and_publish_an_update(
@@ -68,17 +69,16 @@ def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_act
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Local Action Groups, species, volunteering and toolkit"
     )
+    expect(page.get_by_role("heading", name="What needs doing")).to_be_visible()
 
     # A meeting for next week, the group chosen by typing part of its name.
     page.get_by_role("row", name="Meetings").get_by_role("link", name="Add").click()
     expect(page).to_have_url(re.compile(r"/admin/groups/meeting/add/$"))
     choose_in_autocomplete(page, "group", "Eden", GROUP_NAME)
     admin_field(page, "Title:").fill(MEETING_TITLE)
-    # Django gives the split date and time inputs no label of their own (the "Starts:" label
-    # names neither), so they are found by their place in the field's row.
-    starts = page.locator(".form-row.field-starts_at").get_by_role("textbox")
-    starts.nth(0).fill(starts_at.strftime(ADMIN_DATE))
-    starts.nth(1).fill(starts_at.strftime("%H:%M"))
+    # The split date and time inputs each have a label naming their field.
+    page.get_by_label("Starts: Date").fill(starts_at.strftime(ADMIN_DATE))
+    page.get_by_label("Starts: Time").fill(starts_at.strftime("%H:%M"))
     admin_field(page, "Venue:").fill("Village hall, Main Street, Appleby")
     admin_field(page, "Agenda:").fill("1. Balsam pulls this summer\n2. Any other business")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -87,14 +87,22 @@ def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_act
         page.get_by_text(re.compile(rf"The meeting “{MEETING_TITLE}, .*” was added successfully"))
     ).to_be_visible()
 
-    # Publish its agenda from the list with the admin action.
-    meeting_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=MEETING_TITLE))
-    meeting_row.get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option(label="Publish the agenda and email it to the members")
-    page.get_by_role("button", name="Go").click()
+    # The home page says the agenda is not out yet, and leads to the meeting's page.
+    page.get_by_role("link", name="Home").click()
+    next_meetings = page.get_by_role("region", name="Next meeting of each group")
+    expect(next_meetings).to_contain_text("agenda not sent yet")
+    next_meetings.get_by_role("link", name=re.compile(rf"^{GROUP_NAME}: {MEETING_TITLE}")).click()
+
+    # Publish its agenda with the button on the meeting's own page: it says how many it reached
+    # (the two members and the coordinator).
+    page.get_by_role("button", name="Publish the agenda and email it to the members").click()
+    expect(page).to_have_url(re.compile(r"/admin/groups/meeting/\d+/change/$"))
     expect(
-        page.get_by_text(re.compile(rf"The agenda of “{MEETING_TITLE}, .*” has been sent to the members\."))
+        page.get_by_text(re.compile(rf"The agenda of “{MEETING_TITLE}, .*” was emailed to 3 members\."))
     ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"The agenda was published on "))).to_be_visible()
+    expect(page.get_by_role("button", name="Publish the agenda and email it to the members")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
 
     # A row of the action plan, led by a partner.
     page.goto("/admin/groups/actionitem/add/")
@@ -131,8 +139,9 @@ def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_act
     expect(page.get_by_role("heading", level=1)).to_have_text(GROUP_NAME)
     updates = page.get_by_role("region", name="Updates")
     expect(updates.get_by_role("heading", level=3, name=UPDATE_TITLE)).to_be_visible()
-    feed_url = updates.get_by_role("link", name="Subscribe (Atom feed)").get_attribute("href")
-    assert feed_url == f"/groups/{group.slug}/updates.atom"
+    updates.get_by_role("link", name="Follow these updates in a feed reader").click()
+    feed_url = page.get_by_role("link", name="the feed itself").get_attribute("href")
+    assert feed_url.endswith(f"/groups/{group.slug}/updates.atom")
     response = page.request.get(feed_url)
     assert response.ok, f"the feed answered {response.status}"
     feed = feedparser.parse(response.body())

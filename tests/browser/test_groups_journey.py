@@ -39,12 +39,14 @@ def test_a_volunteer_can_find_a_group_on_the_map_sign_in_join_it_and_see_it_in_m
     expect(page).to_have_url(re.compile(rf"/groups/{carlisle.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(carlisle.name)
     page.get_by_role("link", name="Join this group").click()
-    expect(page).to_have_url(re.compile(rf"/accounts/login/\?next=/groups/{carlisle.slug}/join/$"))
+    expect(page).to_have_url(re.compile(rf"/groups/{carlisle.slug}/join/$"))
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"/accounts/login/\?next=%2Fgroups%2F{carlisle.slug}%2Fjoin%2F$"))
 
     # Sign in, and land back on the join page.
     field(page, "Email").fill(volunteer.email)
     field(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(rf"/groups/{carlisle.slug}/join/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Join {carlisle.name}")
 

@@ -1,6 +1,7 @@
 """Joining and leaving a group, and who may see a membership."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -53,7 +54,7 @@ def test_joining_an_open_group_makes_an_active_member_and_tells_everyone(
 
 
 def test_asking_to_join_an_on_request_group_waits_for_approval(
-    client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks
+    client, volunteer, on_request_group, national_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(volunteer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -64,14 +65,15 @@ def test_asking_to_join_an_on_request_group_waits_for_approval(
     assert membership.status == Membership.Status.PENDING and membership.joined_at is None
     assert membership.contact_consent is False
     assert membership.contact_consent_text == services.CONTACT_CONSENT_TEXT  # the wording that was shown
-    # No coordinator yet: the group's public contact hears about it.
-    assert [message.to for message in mailoutbox] == [[volunteer.email], ["tweed@example.org"]]
-    assert "asks to join Tweed Invasives" in mailoutbox[1].subject
+    # No coordinator yet: the national LAG Coordinator hears about it (the group's public address
+    # could not answer it).
+    assert [message.to for message in mailoutbox] == [[volunteer.email], [national_coordinator.email]]
+    assert "asks to join Tweed Invasives, which has no coordinator" in mailoutbox[1].subject
     assert "did not agree to be contacted" in mailoutbox[1].body
 
 
 def test_joining_twice_is_harmless(
-    client, volunteer, on_request_group, mailoutbox, django_capture_on_commit_callbacks
+    client, volunteer, on_request_group, national_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(volunteer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,11 +110,26 @@ def test_someone_who_left_can_join_again(client, volunteer, open_group, django_c
     assert Membership.objects.get(user=volunteer, group=open_group).status == Membership.Status.ACTIVE
 
 
-def test_leaving_needs_a_post(client, volunteer, open_group):
+def test_leaving_asks_to_confirm_first_and_changes_nothing_until_then(client, volunteer, open_group):
     MembershipFactory(user=volunteer, group=open_group)
     client.force_login(volunteer)
-    assert client.get(reverse("groups:leave", args=[open_group.slug])).status_code == 405
+
+    page = client.get(reverse("groups:leave", args=[open_group.slug])).content.decode()
+
+    assert "Leave Eden Balsam Bashers?" in page and "Leave the group</button>" in page
     assert Membership.objects.get(user=volunteer, group=open_group).status == Membership.Status.ACTIVE
+
+
+def test_withdrawing_a_request_says_so(client, volunteer, on_request_group):
+    MembershipFactory(user=volunteer, group=on_request_group, status=Membership.Status.PENDING)
+    client.force_login(volunteer)
+
+    page = client.get(reverse("groups:leave", args=[on_request_group.slug])).content.decode()
+    response = client.post(reverse("groups:leave", args=[on_request_group.slug]), follow=True)
+
+    assert "Withdraw your request to join Tweed Invasives?" in page
+    assert "You have withdrawn your request to join Tweed Invasives." in response.content.decode()
+    assert Membership.objects.get(user=volunteer).status == Membership.Status.LEFT
 
 
 def test_leaving_a_group_you_are_not_in_is_not_found(client, volunteer, other_volunteer, open_group):
@@ -124,8 +141,10 @@ def test_leaving_a_group_you_are_not_in_is_not_found(client, volunteer, other_vo
 
 def test_anonymous_visitors_sign_in_first_then_come_back_to_join(client, open_group):
     url = reverse("groups:join", args=[open_group.slug])
-    response = client.get(url)
-    assert response["Location"] == f"{reverse('account_login')}?next={url}"
+    page = client.get(url).content.decode()
+    assert f'href="{reverse("account_login")}?next={quote(url, safe="")}">Sign in</a>' in page
+    assert client.post(url)["Location"] == f"{reverse('account_login')}?next={url}"
+    assert not Membership.objects.exists()
     assert client.post(reverse("groups:leave", args=[open_group.slug]))["Location"].startswith(
         reverse("account_login")
     )

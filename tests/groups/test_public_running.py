@@ -282,7 +282,11 @@ def test_the_group_page_shows_the_latest_three_updates_and_links_to_all_and_the_
         f'<link rel="alternate" type="application/atom+xml" title="Eden Balsam Bashers: updates" href="{feed_url}">'
         in page
     )
-    assert f'<a href="{feed_url}">Subscribe (Atom feed)</a>' in page
+    help_url = reverse("groups:update_feed_help", args=[group.slug])
+    assert f'<a href="{help_url}">Follow these updates in a feed reader</a>' in page
+    help_page = client.get(help_url).content.decode()
+    assert "A feed lets a feed reader" in help_page
+    assert f'value="http://testserver{feed_url}"' in help_page
 
 
 def test_the_update_list_shows_ten_published_updates_a_page_newest_first(client, group):

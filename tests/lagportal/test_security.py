@@ -10,10 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
+    "NNSS_CONTACT_EMAIL": "nnss@nnss.example.org",
     "DEBUG": "0",
     "SECRET_KEY": "k8#Qv2!rT9zL0wX4pN7sY1mB6cJ3hF5dG8aK2eR0uI9oP4lZ7xC1vB6nM3qW5tY8",
     "ALLOWED_HOSTS": "lagportal.example.org",
     "SECURE_SSL_REDIRECT": "1",
+    "SITE_URL": "https://lagportal.example.org",
     "SECURE_COOKIES": "1",
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
@@ -44,7 +46,14 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_check_deploy_flags_a_deployment_without_its_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "0"})
     assert result.returncode != 0
-    for check in ["security.W004", "security.W008", "security.W009", "security.W012", "security.W016"]:
+    for check in [
+        "security.W004",
+        "security.W008",
+        "security.W009",
+        "security.W012",
+        "security.W016",
+        "lib.W001",
+    ]:
         assert check in result.stderr + result.stdout
 
 
@@ -87,3 +96,9 @@ def test_pages_carry_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_check_deploy_flags_a_site_url_that_is_not_https():
+    env = {**PRODUCTION_ENV, "SITE_URL": "http://lagportal.example.org/portal"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "lib.W002" in result.stdout + result.stderr

@@ -57,7 +57,12 @@ def group(db):
 def test_sign_up_mail_waits_in_the_queue_until_the_worker_sends_it(database_task_queue, client, mailoutbox):
     response = client.post(
         reverse("account_signup"),
-        {"email": "queued@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "full_name": "Quentin Queue",
+            "email": "queued@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert response.status_code == 302
     assert mailoutbox == []
@@ -204,6 +209,10 @@ def test_every_kind_registered_by_the_apps_is_tested_above():
         emails.AGENDA,
         emails.MINUTES,
         emails.UPDATE,
+        emails.REQUEST_TO_NATIONAL,
+        emails.REQUEST_WAITING,
+        emails.REQUEST_WAITING_NATIONAL,
+        emails.COORDINATOR_APPOINTED,
         "accounts/emails/account_deleted",
     } <= set(mail.kinds())
 
@@ -220,7 +229,7 @@ def test_the_new_member_email_links_to_the_requests_waiting_in_that_group(
 
 
 def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_still_go(
-    volunteer, group, django_capture_on_commit_callbacks, mailoutbox
+    volunteer, group, national_coordinator, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=False):
         [broken] = mail.queue(emails.JOIN_CONFIRMATION, to="nobody@example.org", about=group)
@@ -235,4 +244,12 @@ def test_an_email_of_a_kind_no_app_registers_any_more_is_not_sent_and_others_sti
         Message.objects.get(about_id=membership.pk, kind=emails.JOIN_CONFIRMATION).status
         == Message.Status.SENT
     )
-    assert sorted(sent.to[0] for sent in mailoutbox) == sorted([volunteer.email, group.contact_email])
+    assert sorted(sent.to[0] for sent in mailoutbox) == sorted([volunteer.email, national_coordinator.email])
+
+
+def test_a_subject_is_plain_text_not_html(volunteer, django_capture_on_commit_callbacks, mailoutbox):
+    group = GroupFactory(name="O'Brien & Daughters' Balsam Bashers")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.join_group(group, volunteer, contact_consent=True)
+    [to_volunteer] = [sent for sent in mailoutbox if sent.to == [volunteer.email]]
+    assert "O'Brien & Daughters' Balsam Bashers" in to_volunteer.subject

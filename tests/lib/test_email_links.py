@@ -1,0 +1,291 @@
+"""Every link in every email works wherever the site runs: it starts with the site's address and
+opens a page for the person it was sent to.
+
+Each kind of email the apps register needs a scenario in SCENARIOS (the first test fails until it
+has one): a function that makes the email happen and returns the person it goes to (or None).
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail as outbox
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils.html import escape
+
+from accounts import services as account_services
+from groups import emails, services
+from groups.models import Membership
+from lagportal.lib import mail
+from lagportal.lib.models import Message
+
+from ..factories import UserFactory
+from ..groups.factories import GroupFactory, MeetingFactory, UpdateFactory, make_coordinator, make_member
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://lagportal.example.org"
+LINK = re.compile(r"""https?://[^\s"'<>]+""")
+
+
+def on_request_group():
+    return GroupFactory(name="Eden Balsam Bashers", joining_method="on_request")
+
+
+def asked(group=None):
+    group = group or on_request_group()
+    person = UserFactory(email="vera@example.org")
+    return make_member(person, group, status=Membership.Status.PENDING), person
+
+
+def new_member_scenario():
+    group = on_request_group()
+    coordinator = UserFactory(email="callum@example.org")
+    make_coordinator(coordinator, group)
+    asked(group)
+    return coordinator
+
+
+def agenda_scenario():
+    group = GroupFactory()
+    person = UserFactory()
+    make_member(person, group)
+    services.publish_agenda(MeetingFactory(group=group, is_public=False))
+    return person
+
+
+def minutes_scenario():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    group = GroupFactory()
+    person = UserFactory()
+    make_member(person, group)
+    meeting = MeetingFactory(group=group, is_public=False, starts_at=timezone.now() - timedelta(days=1))
+    services.publish_minutes(meeting)
+    return person
+
+
+def update_scenario():
+    group = GroupFactory()
+    person = UserFactory()
+    make_member(person, group, contact_consent=True)
+    services.publish_update(UpdateFactory(group=group, email_members=True))
+    return person
+
+
+def declined_scenario():
+    membership, person = asked()
+    services.decline_membership(membership)
+    return person
+
+
+def approved_scenario():
+    membership, person = asked()
+    services.approve_membership(membership)
+    return person
+
+
+def account_deleted_scenario():
+    account_services.delete_account(UserFactory())
+    return None
+
+
+def national():
+    return services.make_national_coordinator(UserFactory(email="nadia@apha.example.org"))
+
+
+def request_to_national_scenario():
+    coordinator = national()
+    asked()
+    return coordinator
+
+
+def request_waiting_scenario(to_national=False):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    group = on_request_group()
+    coordinator = UserFactory(email="callum@example.org")
+    make_coordinator(coordinator, group)
+    national_coordinator = national()
+    asked(group)
+    services.remind_waiting_requests(now=timezone.now() + Membership.REMIND_AFTER + timedelta(hours=1))
+    if to_national:
+        services.remind_waiting_requests(
+            now=timezone.now() + 2 * Membership.REMIND_AFTER + timedelta(hours=2)
+        )
+        return national_coordinator
+    return coordinator
+
+
+def coordinator_appointed_scenario():
+    national()
+    membership, person = asked()
+    services.appoint_coordinator(membership)
+    return person
+
+
+def contact_scenario():
+    from lagportal import services as portal
+
+    portal.send_contact_message(
+        name="Ann Walker", email="ann@example.org", topic="something-else", place="", message="Hello."
+    )
+    return None
+
+
+SCENARIOS = {
+    emails.JOIN_CONFIRMATION: lambda: asked()[1],
+    emails.NEW_MEMBER: new_member_scenario,
+    emails.MEMBERSHIP_APPROVED: approved_scenario,
+    emails.MEMBERSHIP_DECLINED: declined_scenario,
+    emails.AGENDA: agenda_scenario,
+    emails.MINUTES: minutes_scenario,
+    emails.UPDATE: update_scenario,
+    "accounts/emails/account_deleted": account_deleted_scenario,
+    "pages/emails/contact_message": contact_scenario,
+    emails.REQUEST_TO_NATIONAL: request_to_national_scenario,
+    emails.REQUEST_WAITING: request_waiting_scenario,
+    emails.REQUEST_WAITING_NATIONAL: lambda: request_waiting_scenario(to_national=True),
+    emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
+    "pages/emails/contact_acknowledgement": contact_scenario,
+}
+
+
+def test_every_kind_of_email_has_a_scenario_here():
+    missing = set(mail.kinds()) - set(SCENARIOS)
+    assert not missing, f"add scenarios for {sorted(missing)}"
+
+
+def links_in(message):
+    bodies = [message.body] + [content for content, _type in getattr(message, "alternatives", [])]
+    found = {link.rstrip(".,);") for body in bodies for link in LINK.findall(body)}
+    return sorted(link.replace("&amp;", "&") for link in found)
+
+
+@pytest.mark.parametrize("kind", sorted(SCENARIOS))
+def test_every_link_in_the_email_starts_with_the_site_and_opens(
+    settings, kind, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = SITE
+    with django_capture_on_commit_callbacks(execute=True):
+        recipient = SCENARIOS[kind]()
+    email = sent_email_of(kind)
+
+    client = Client()
+    if recipient is not None and recipient.pk and type(recipient).objects.filter(pk=recipient.pk).exists():
+        client.force_login(recipient)
+    for link in links_in(email):
+        assert link.startswith(SITE + "/"), f"{kind}: {link} is not on the site"
+        address = urlsplit(link)
+        try:
+            resolve(address.path)
+        except Resolver404:
+            pytest.fail(f"{kind}: {link} leads nowhere")
+        response = client.get(address.path, {k: v for k, v in _query(address.query)})
+        assert response.status_code in (200, 302), f"{kind}: {link} answered {response.status_code}"
+
+
+def _query(query):
+    return [part.split("=", 1) for part in query.split("&") if "=" in part]
+
+
+def sent_email_of(kind):
+    """The last email of `kind` sent, found by its record's id in the Message-ID header."""
+    record = Message.objects.filter(kind=kind, status=Message.Status.SENT).order_by("pk").last()
+    assert record is not None, f"no {kind} email was sent"
+    [email] = [
+        m for m in outbox.outbox if f".lagportal-message-{record.pk}@" in m.extra_headers["Message-ID"]
+    ]
+    return email
+
+
+def test_without_site_url_links_follow_the_address_the_site_runs_on(
+    settings, client, volunteer, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["portal.test"]
+    group = GroupFactory(name="Eden Balsam Bashers")
+    client.force_login(volunteer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/groups/{group.slug}/join/", {"contact_consent": "on"}, HTTP_HOST="portal.test:8123")
+
+    [confirmation] = [m for m in outbox.outbox if m.to == [volunteer.email]]
+    assert links_in(confirmation)
+    assert all(link.startswith("http://portal.test:8123/") for link in links_in(confirmation))
+
+
+# --- Stopping update emails ---------------------------------------------------------------------
+
+
+def test_an_update_email_offers_one_click_unsubscribe_and_it_keeps_the_membership(
+    settings, client, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = SITE
+    with django_capture_on_commit_callbacks(execute=True):
+        person = update_scenario()
+    [email] = [m for m in outbox.outbox if m.to == [person.email] and "List-Unsubscribe" in m.extra_headers]
+    stop_link = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert stop_link in email.body
+
+    # What a mail program sends for "unsubscribe" (RFC 8058): a POST with no cookie and no CSRF token.
+    response = client.post(urlsplit(stop_link).path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert "You will get no more update emails" in response.content.decode()
+    membership = Membership.objects.get(user=person)
+    assert membership.status == Membership.Status.ACTIVE
+    assert not membership.update_emails and membership.update_emails_changed_at
+
+
+def test_the_stop_link_asks_before_it_stops(client, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    membership = make_member(person, GroupFactory(name="Eden Balsam Bashers"))
+
+    page = client.get(f"/groups/emails/stop-updates/{membership.stop_updates_token()}/")
+
+    assert "Stop emails of Eden Balsam Bashers" in page.content.decode()
+    membership.refresh_from_db()
+    assert membership.update_emails
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "1", "eyJ0eXAi.forged.sig"])
+def test_a_made_up_stop_link_is_not_found_and_changes_nothing(client, token):
+    membership = make_member(UserFactory(), GroupFactory())
+    assert client.post(f"/groups/emails/stop-updates/{token}/").status_code == 404
+    membership.refresh_from_db()
+    assert membership.update_emails
+
+
+def test_after_stopping_no_update_email_is_sent_and_my_groups_turns_them_back_on(
+    client, django_capture_on_commit_callbacks
+):
+    group = GroupFactory(name="Eden Balsam Bashers")
+    person = UserFactory()
+    membership = make_member(person, group, contact_consent=True)
+    services.set_update_emails(membership, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_update(UpdateFactory(group=group, email_members=True))
+    assert not [m for m in outbox.outbox if m.to == [person.email] and "List-Unsubscribe" in m.extra_headers]
+
+    client.force_login(person)
+    response = client.post(f"/groups/{group.slug}/update-emails/", {"update_emails": "on"}, follow=True)
+
+    assert escape("You will get Eden Balsam Bashers's updates by email.") in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.update_emails
+
+
+def test_nobody_can_turn_another_persons_update_emails_on_or_off(client, volunteer, other_volunteer):
+    group = GroupFactory()
+    membership = make_member(other_volunteer, group)
+    client.force_login(volunteer)
+    assert client.post(f"/groups/{group.slug}/update-emails/", {}).status_code == 404
+    assert client.get(f"/groups/{group.slug}/update-emails/").status_code == 405
+    membership.refresh_from_db()
+    assert membership.update_emails
