@@ -19,7 +19,7 @@ APPROVE = "Approve the selected requests to join (the people are emailed)"
 def sign_in(page, user, password):
     field(page, "Email").fill(user.email)
     field(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_request_to_a_group_with_no_coordinator_is_approved_by_the_national_lag_coordinator(
@@ -32,6 +32,7 @@ def test_a_request_to_a_group_with_no_coordinator_is_approved_by_the_national_la
     # The volunteer asks to join.
     page.goto(f"/groups/{group.slug}/")
     page.get_by_role("link", name="Join this group").click()
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
     sign_in(page, volunteer, password)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Join {GROUP_NAME}")
     page.get_by_role("checkbox", name=re.compile(r"^The group's coordinators may contact me")).check()
