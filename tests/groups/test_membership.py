@@ -214,3 +214,19 @@ def test_deleting_my_account_removes_my_memberships(
     with django_capture_on_commit_callbacks(execute=True):
         account_services.delete_account(volunteer)
     assert list(Membership.objects.values_list("user__email", flat=True)) == [other_volunteer.email]
+
+
+def test_my_groups_shows_a_request_as_waiting_not_as_a_member_and_offers_the_update_emails_switch(
+    client, volunteer, open_group, on_request_group
+):
+    MembershipFactory(user=volunteer, group=open_group)
+    MembershipFactory(user=volunteer, group=on_request_group, status=Membership.Status.PENDING)
+    client.force_login(volunteer)
+
+    page = client.get(reverse("groups:my_groups")).content.decode()
+
+    tweed = page[page.index("Tweed Invasives") :]
+    assert "Waiting for approval" in tweed.split("</li>")[0]
+    assert ">Member<" not in tweed.split("</li>")[0].replace(" ", "")
+    assert "You get the group's updates by email." in page
+    assert f'href="{reverse("groups:leave", args=[open_group.slug])}"' in page  # asks first, then leaves
