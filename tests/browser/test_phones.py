@@ -171,8 +171,8 @@ def test_on_a_phone_my_groups_and_signed_in_devices_fit_the_screen_with_devices_
     sign_in(page, volunteer.email, password)
 
     page.goto("/groups/mine/")
-    expect(page.get_by_role("link", name=EDEN)).to_be_visible()
-    expect(page.get_by_role("button", name="Withdraw request to Solway Coast")).to_be_visible()
+    expect(page.get_by_role("link", name=EDEN, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Withdraw request to Solway Coast")).to_be_visible()
     assert_fits_the_screen(page)
     assert_no_serious_axe_violations(page)
     screenshot(page, "my-groups")
