@@ -75,10 +75,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "phone", "emergency_contact_name", "emergency_contact_phone"]
         labels = {
-            "full_name": "Your name",
-            "phone": "Phone number (optional)",
-            "emergency_contact_name": "Emergency contact's name (optional)",
-            "emergency_contact_phone": "Emergency contact's phone number (optional)",
+            "full_name": _("Your name"),
+            "phone": _("Phone number (optional)"),
+            "emergency_contact_name": _("Emergency contact's name (optional)"),
+            "emergency_contact_phone": _("Emergency contact's phone number (optional)"),
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -90,16 +90,16 @@ class ProfileForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("emergency_contact_phone") and not cleaned.get("emergency_contact_name"):
-            self.add_error("emergency_contact_name", "Say whose number this is.")
+            self.add_error("emergency_contact_name", _("Say whose number this is."))
         return cleaned
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="We ask for it so nobody else can delete your account from a device you left signed in.",
+        help_text=_("We ask for it so nobody else can delete your account from a device you left signed in."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -109,5 +109,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Your account has not been deleted.")
+            raise forms.ValidationError(_("That is not your password. Your account has not been deleted."))
         return password

@@ -2,10 +2,11 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()-]{7,20}$",
-    "Enter a phone number using digits, spaces and an optional leading +, for example 01234 567890.",
+    _("Enter a phone number using digits, spaces and an optional leading +, for example 01234 567890."),
 )
 
 
@@ -37,27 +38,38 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account; they sign in with their email address."""
 
-    email = models.EmailField("email address", max_length=254, unique=True, help_text="Stored in lower case.")
+    email = models.EmailField(
+        _("email address"), max_length=254, unique=True, help_text=_("Stored in lower case.")
+    )
     full_name = models.CharField(
-        max_length=150, blank=True, help_text="How the person would like to be named to their groups."
+        _("full name"),
+        max_length=150,
+        blank=True,
+        help_text=_("How the person would like to be named to their groups."),
     )
     phone = models.CharField(
+        _("phone"),
         max_length=20,
         blank=True,
         validators=[phone_validator],
-        help_text="Optional. Only the coordinators of the person's groups can see it.",
+        help_text=_("Optional. Only the coordinators of the person's groups can see it."),
     )
     emergency_contact_name = models.CharField(
-        max_length=150, blank=True, help_text="Optional. Who to call if something happens at a work party."
+        _("emergency contact name"),
+        max_length=150,
+        blank=True,
+        help_text=_("Optional. Who to call if something happens at a work party."),
     )
-    emergency_contact_phone = models.CharField(max_length=20, blank=True, validators=[phone_validator])
+    emergency_contact_phone = models.CharField(
+        _("emergency contact phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Whether the person can sign in to the admin site."
+        _("staff status"), default=False, help_text=_("Whether the person can sign in to the admin site.")
     )
     is_active = models.BooleanField(
-        "active", default=True, help_text="Unselect this instead of deleting an account."
+        _("active"), default=True, help_text=_("Unselect this instead of deleting an account.")
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -71,6 +83,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         return self.full_name or self.email

@@ -8,6 +8,7 @@ just before the account itself is deleted (inside the same transaction).
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.dispatch import Signal, receiver
+from django.utils.translation import gettext
 
 from lagportal.lib.mail import label_of
 from lagportal.lib.models import Message
@@ -48,7 +49,7 @@ def collect_account(sender, user, **kwargs):
                 "kind": str(label_of(message.kind)),
                 # Mail about the person to someone else (e.g. "new member" to coordinators) is theirs
                 # to know of, but the other person's address is not.
-                "to": message.to_address if message.recipient_id == user.pk else "another person",
+                "to": message.to_address if message.recipient_id == user.pk else gettext("another person"),
                 "status": message.get_status_display(),
                 "queued_at": message.queued_at,
                 "sent_at": message.sent_at,

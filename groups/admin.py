@@ -81,7 +81,7 @@ class LocalActionGroupAdmin(AccessibleAdminMixin, GroupScopedModelAdmin, DrawnGe
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "is_active", "is_illustrative"]}),
         (
-            "Where and what",
+            _("Where and what"),
             {
                 "fields": [
                     "country",
@@ -93,8 +93,11 @@ class LocalActionGroupAdmin(AccessibleAdminMixin, GroupScopedModelAdmin, DrawnGe
                 ]
             },
         ),
-        ("Joining and contact", {"fields": ["joining_method", "website", "contact_name", "contact_email"]}),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        (
+            _("Joining and contact"),
+            {"fields": ["joining_method", "website", "contact_name", "contact_email"]},
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -164,6 +167,9 @@ class LocalActionGroupAdmin(AccessibleAdminMixin, GroupScopedModelAdmin, DrawnGe
 
 
 # --- Members and roles --------------------------------------------------------------------------
+
+# The members admin's contact details: for the coordinators of the member's group only.
+CONTACT_DETAILS = ["phone", "emergency_contact"]
 
 
 class RoleForm(forms.ModelForm):
@@ -245,9 +251,9 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["user", "group", "status", "requested_at", "joined_at", "left_at"]}),
-        ("Contact", {"fields": ["phone", "emergency_contact"]}),
+        (_("Contact"), {"fields": CONTACT_DETAILS}),
         (
-            "Consent to be contacted",
+            _("Consent to be contacted"),
             {"fields": ["contact_consent", "contact_consent_text", "contact_consent_at"]},
         ),
     ]
@@ -263,15 +269,15 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
         # People join through the site (with their consent); the admin only looks after them.
         return False
 
-    @admin.display(description="person", ordering="user__full_name")
+    @admin.display(description=_("person"), ordering="user__full_name")
     def person(self, membership):
         return membership.user.get_full_name()
 
-    @admin.display(description="email", ordering="user__email")
+    @admin.display(description=_("email"), ordering="user__email")
     def email(self, membership):
         return membership.user.email
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def roles(self, membership):
         return ", ".join(role.get_role_display() for role in membership.current_roles()) or "—"
 
@@ -282,7 +288,7 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self._may_see_contact_details(request, obj):
-            fieldsets = [fieldset for fieldset in fieldsets if fieldset[0] != "Contact"]
+            fieldsets = [fieldset for fieldset in fieldsets if fieldset[1]["fields"] != CONTACT_DETAILS]
         # The person links to their account only for those who may open it (never a 403).
         person = "member_account" if obj is not None and self._may_open_account(request, obj) else "member"
         return [
@@ -345,30 +351,28 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
         done = gettext("%(person)s's request to join %(group)s was declined, and they have been emailed.")
         self._answer(request, membership, services.decline_membership, done)
 
-    @admin.display(description="phone")
+    @admin.display(description=_("phone"))
     def phone(self, membership):
         return membership.user.phone or "—"
 
-    @admin.display(description="emergency contact")
+    @admin.display(description=_("emergency contact"))
     def emergency_contact(self, membership):
         user = membership.user
         if not user.emergency_contact_name:
             return "—"
         return f"{user.emergency_contact_name} {user.emergency_contact_phone}".strip()
 
-    @admin.action(description="Approve the selected requests to join (the people are emailed)")
+    @admin.action(description=_("Approve the selected requests to join (the people are emailed)"))
     def approve_requests(self, request, queryset):
         approved = sum(services.approve_membership(membership) for membership in queryset)
-        self.message_user(
-            request, f"{approved} request{'s' if approved != 1 else ''} approved.", messages.SUCCESS
-        )
+        message = ngettext("%(count)d request approved.", "%(count)d requests approved.", approved)
+        self.message_user(request, message % {"count": approved}, messages.SUCCESS)
 
-    @admin.action(description="Decline the selected requests to join (the people are emailed)")
+    @admin.action(description=_("Decline the selected requests to join (the people are emailed)"))
     def decline_requests(self, request, queryset):
         declined = sum(services.decline_membership(membership) for membership in queryset)
-        self.message_user(
-            request, f"{declined} request{'s' if declined != 1 else ''} declined.", messages.SUCCESS
-        )
+        message = ngettext("%(count)d request declined.", "%(count)d requests declined.", declined)
+        self.message_user(request, message % {"count": declined}, messages.SUCCESS)
 
     def has_coordinate_nationally_permission(self, request):
         return scoping.coordinates_nationally(request.user)
@@ -387,7 +391,9 @@ class MembershipAdmin(WorkflowStepsMixin, GroupScopedModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(person)s is now the coordinator of %(group)s, and has been emailed what it means.")
+                    gettext(
+                        "%(person)s is now the coordinator of %(group)s, and has been emailed what it means."
+                    )
                     % {"person": membership.user.get_full_name(), "group": membership.group.name},
                     messages.SUCCESS,
                 )
@@ -401,7 +407,7 @@ class MeetingAdminForm(forms.ModelForm):
         cleaned = super().clean()
         group, attendees = cleaned.get("group"), cleaned.get("attendees")
         if group and attendees and any(member.group_id != group.pk for member in attendees):
-            self.add_error("attendees", "Choose members of this meeting's group only.")
+            self.add_error("attendees", _("Choose members of this meeting's group only."))
         return cleaned
 
 
@@ -432,8 +438,8 @@ class MeetingAdmin(
     readonly_fields = ["agenda_published_at", "minutes_published_at"]
     fieldsets = [
         (None, {"fields": ["group", "title", "starts_at", "ends_at", "venue", "location", "is_public"]}),
-        ("Agenda", {"fields": ["agenda", "agenda_published_at"]}),
-        ("Minutes", {"fields": ["minutes", "minutes_published_at", "attendees", "other_attendees"]}),
+        (_("Agenda"), {"fields": ["agenda", "agenda_published_at"]}),
+        (_("Minutes"), {"fields": ["minutes", "minutes_published_at", "attendees", "other_attendees"]}),
     ]
     actions = ["publish_agenda", "publish_minutes"]
 
@@ -453,30 +459,32 @@ class MeetingAdmin(
             attendees.queryset = attendees.queryset.filter(group=obj.group_id)
         return form
 
-    @admin.display(description="agenda sent", boolean=True)
+    @admin.display(description=_("agenda sent"), boolean=True)
     def agenda_sent(self, meeting):
         return meeting.agenda_published_at is not None
 
-    @admin.display(description="minutes sent", boolean=True)
+    @admin.display(description=_("minutes sent"), boolean=True)
     def minutes_sent(self, meeting):
         return meeting.minutes_published_at is not None
 
-    def _publish(self, request, queryset, publish, what):
+    def _publish(self, request, queryset, publish, sent):
         for meeting in queryset:
             try:
                 publish(meeting)
             except services.PublishingError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"The {what} of “{meeting}” has been sent to the members.")
+                self.message_user(request, sent % {"meeting": meeting})
 
-    @admin.action(description="Publish the agenda and email it to the members")
+    @admin.action(description=_("Publish the agenda and email it to the members"))
     def publish_agenda(self, request, queryset):
-        self._publish(request, queryset, services.publish_agenda, "agenda")
+        sent = gettext("The agenda of “%(meeting)s” has been sent to the members.")
+        self._publish(request, queryset, services.publish_agenda, sent)
 
-    @admin.action(description="Publish the minutes and email them to the members")
+    @admin.action(description=_("Publish the minutes and email them to the members"))
     def publish_minutes(self, request, queryset):
-        self._publish(request, queryset, services.publish_minutes, "minutes")
+        sent = gettext("The minutes of “%(meeting)s” has been sent to the members.")
+        self._publish(request, queryset, services.publish_minutes, sent)
 
     def workflow(self, request, meeting):
         if meeting.agenda_published_at:
@@ -553,11 +561,11 @@ class MeetingAdmin(
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "due"
+    title = _("due")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("open", "Open")]
+        return [("overdue", _("Overdue")), ("open", _("Open"))]
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
@@ -572,7 +580,7 @@ class ActionItemAdminForm(forms.ModelForm):
         cleaned = super().clean()
         group, reviewed_at = cleaned.get("group"), cleaned.get("reviewed_at")
         if group and reviewed_at and any(meeting.group_id != group.pk for meeting in reviewed_at):
-            self.add_error("reviewed_at", "Choose meetings of this group only.")
+            self.add_error("reviewed_at", _("Choose meetings of this group only."))
         return cleaned
 
 
@@ -586,9 +594,9 @@ class ActionItemAdmin(GroupScopedModelAdmin):
     autocomplete_fields = ["group", "lead_member"]
     fieldsets = [
         (None, {"fields": ["group", "issue", "action"]}),
-        ("Who and when", {"fields": ["lead_member", "lead_partner", "due_on", "status", "completed_on"]}),
-        ("Did it work?", {"fields": ["evaluation"]}),
-        ("Meetings", {"fields": ["raised_at", "reviewed_at"]}),
+        (_("Who and when"), {"fields": ["lead_member", "lead_partner", "due_on", "status", "completed_on"]}),
+        (_("Did it work?"), {"fields": ["evaluation"]}),
+        (_("Meetings"), {"fields": ["raised_at", "reviewed_at"]}),
     ]
 
     class Media:
@@ -605,13 +613,14 @@ class ActionItemAdmin(GroupScopedModelAdmin):
         extra_context = {**(extra_context or {}), "action_plan_groups": groups[:20]}
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="completion date", ordering="due_on")
+    @admin.display(description=_("completion date"), ordering="due_on")
     def due(self, action):
+        due_on = formats.date_format(action.due_on, "d M Y")
         if action.is_overdue:
             return format_html(
-                '<strong class="overdue">{} (overdue)</strong>', action.due_on.strftime("%d %b %Y")
+                '<strong class="overdue">{}</strong>', gettext("%(date)s (overdue)") % {"date": due_on}
             )
-        return action.due_on.strftime("%d %b %Y")
+        return due_on
 
 
 # --- Updates ------------------------------------------------------------------------------------
@@ -728,11 +737,13 @@ class UpdateAdmin(WorkflowStepsMixin, AccessibleAdminMixin, GroupScopedModelAdmi
             return
         self.message_user(request, message % names, messages.SUCCESS)
 
-    @admin.action(description="Publish on the group's page and feed (and email members if asked)")
+    @admin.action(description=_("Publish on the group's page and feed (and email members if asked)"))
     def publish(self, request, queryset):
         for update in queryset:
             services.publish_update(update)
-        self.message_user(request, f"Published {queryset.count()} update(s).", messages.SUCCESS)
+        count = queryset.count()
+        message = ngettext("Published %(count)d update.", "Published %(count)d updates.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 # --- Mail ---------------------------------------------------------------------------------------
@@ -779,10 +790,10 @@ class MessageAdmin(GroupScopedModelAdmin):
 
     @admin.display(description=_("to"), ordering="to_address")
     def to(self, message):
-        address = message.to_address or _("address erased")
+        address = message.to_address or gettext("address erased")
         if message.recipient_id:
             return f"{message.recipient.get_full_name()} <{address}>"
-        return message.to_address or _("(address erased)")
+        return message.to_address or gettext("(address erased)")
 
     @admin.display(description=_("about"))
     def about_link(self, message):

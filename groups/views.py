@@ -124,7 +124,7 @@ def meeting_detail(request, slug, pk):
     meeting = get_object_or_404(published, pk=pk)
     is_insider = group.is_member or scoping.may_manage(request.user, meeting)
     if not (meeting.is_public or is_insider):
-        raise Http404("No such meeting.")
+        raise Http404(_("No such meeting."))
     actions = []
     if meeting.agenda_published_at:
         actions = meeting.actions_reviewed.select_related("lead_member__user")

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from . import pages, views
 from .api import api, not_found
 
-admin.site.site_header = "LAG Portal administration"
-admin.site.site_title = "LAG Portal admin"
-admin.site.index_title = "Local Action Groups, species, volunteering and toolkit"
+admin.site.site_header = _("LAG Portal administration")
+admin.site.site_title = _("LAG Portal admin")
+admin.site.index_title = _("Local Action Groups, species, volunteering and toolkit")
 admin.site.login = views.admin_login
 
 # A database that does not answer gives the 503 page (or JSON under /api/), anything else the 500 page.

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from lagportal.lib.http import Version, cached_public_page
@@ -41,5 +42,5 @@ def admin_login(request, extra_context=None):
     if request.user.is_authenticated:
         if admin.site.has_permission(request):
             return redirect(next_url)
-        raise PermissionDenied("This account cannot use the admin site.")
+        raise PermissionDenied(_("This account cannot use the admin site."))
     return redirect_to_login(next_url, reverse("account_login"))

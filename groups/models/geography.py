@@ -1,7 +1,9 @@
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .group import WGS84
 
@@ -52,7 +54,7 @@ class LandArea(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     boundary = models.MultiPolygonField(srid=WGS84)
-    area_km2 = models.FloatField("area (km²)")
+    area_km2 = models.FloatField(_("area (km²)"))
 
     def __str__(self):
         return self.name
@@ -61,17 +63,22 @@ class LandArea(models.Model):
 class CoverageSnapshot(models.Model):
     """How much of Great Britain the active groups covered when it was measured."""
 
-    measured_at = models.DateTimeField(default=timezone.now, db_index=True)
-    active_groups = models.PositiveIntegerField()
-    covered_km2 = models.FloatField("area covered (km²)")
-    great_britain_km2 = models.FloatField("Great Britain (km²)")
+    measured_at = models.DateTimeField(_("measured at"), default=timezone.now, db_index=True)
+    active_groups = models.PositiveIntegerField(_("active groups"))
+    covered_km2 = models.FloatField(_("area covered (km²)"))
+    great_britain_km2 = models.FloatField(_("Great Britain (km²)"))
 
     class Meta:
         ordering = ["-measured_at"]
         get_latest_by = "measured_at"
+        verbose_name = _("coverage snapshot")
+        verbose_name_plural = _("coverage snapshots")
 
     def __str__(self):
-        return f"{self.share:.0%} of Great Britain on {self.measured_at:%d %b %Y}"
+        return gettext("%(share)s of Great Britain on %(date)s") % {
+            "share": f"{self.share:.0%}",
+            "date": formats.date_format(self.measured_at, "d M Y"),
+        }
 
     @property
     def share(self):

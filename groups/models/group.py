@@ -9,6 +9,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .base import HEAVY_GROUP_FIELDS
 from .membership import Membership, MembershipRole, Role
@@ -23,20 +24,20 @@ MAP_SMALLEST_PART = 0.00005
 
 
 class Country(models.TextChoices):
-    ENGLAND = "england", "England"
-    SCOTLAND = "scotland", "Scotland"
-    WALES = "wales", "Wales"
+    ENGLAND = "england", _("England")
+    SCOTLAND = "scotland", _("Scotland")
+    WALES = "wales", _("Wales")
 
 
 class Habitat(models.TextChoices):
-    TERRESTRIAL = "terrestrial", "Terrestrial"
-    FRESHWATER = "freshwater", "Freshwater"
-    MARINE = "marine", "Marine"
+    TERRESTRIAL = "terrestrial", _("Terrestrial")
+    FRESHWATER = "freshwater", _("Freshwater")
+    MARINE = "marine", _("Marine")
 
 
 class JoiningMethod(models.TextChoices):
-    OPEN = "open", "Open: anyone can join at once"
-    ON_REQUEST = "on_request", "On request: a coordinator approves each member"
+    OPEN = "open", _("Open: anyone can join at once")
+    ON_REQUEST = "on_request", _("On request: a coordinator approves each member")
 
 
 # Addresses under /groups/ that a group's slug would otherwise shadow.
@@ -45,7 +46,10 @@ RESERVED_SLUGS = {"map", "find", "mine", "emails"}
 
 def validate_slug_not_reserved(slug):
     if slug in RESERVED_SLUGS:
-        raise ValidationError(f"“{slug}” is used by another page of the site; choose another address.")
+        raise ValidationError(
+            _("“%(slug)s” is used by another page of the site; choose another address."),
+            params={"slug": slug},
+        )
 
 
 class KnnDistance(Func):
@@ -154,53 +158,68 @@ class LocalActionGroupManager(models.Manager):
 class LocalActionGroup(models.Model):
     """A Local Action Group: who they are, where they work and how to join."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(
+        _("slug"),
         max_length=200,
         unique=True,
         validators=[validate_slug_not_reserved],
-        help_text="Part of the group's web address.",
+        help_text=_("Part of the group's web address."),
     )
-    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the directory.")
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in the directory.")
+    )
     description = models.TextField(
+        _("description"),
         blank=True,
-        help_text="Shown on the group's page. Markdown: **bold**, lists, links. No images or HTML.",
+        help_text=_("Shown on the group's page. Markdown: **bold**, lists, links. No images or HTML."),
     )
-    country = models.CharField(max_length=10, choices=Country.choices)
+    country = models.CharField(_("country"), max_length=10, choices=Country.choices)
     habitats = ArrayField(
         models.CharField(max_length=12, choices=Habitat.choices),
+        verbose_name=_("habitats"),
         default=list,
         blank=True,
-        help_text="Where the group works: terrestrial, freshwater, marine.",
+        help_text=_("Where the group works: terrestrial, freshwater, marine."),
     )
     works_in_protected_sites = models.BooleanField(
-        default=False, help_text="Whether the group works in protected sites (SSSIs, SACs and the like)."
+        _("works in protected sites"),
+        default=False,
+        help_text=_("Whether the group works in protected sites (SSSIs, SACs and the like)."),
     )
-    website = models.URLField(blank=True)
-    contact_name = models.CharField(max_length=150, blank=True, help_text="Shown publicly.")
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(
+        _("contact name"), max_length=150, blank=True, help_text=_("Shown publicly.")
+    )
     contact_email = models.EmailField(
+        _("contact email"),
         blank=True,
-        help_text="Shown publicly. Also told about join requests when the group has no coordinator.",
+        help_text=_("Shown publicly. Also told about join requests when the group has no coordinator."),
     )
     joining_method = models.CharField(
-        max_length=12, choices=JoiningMethod.choices, default=JoiningMethod.OPEN
+        _("joining method"), max_length=12, choices=JoiningMethod.choices, default=JoiningMethod.OPEN
     )
     is_active = models.BooleanField(
-        "active", default=True, help_text="Inactive groups are hidden from the directory, map and finder."
+        _("active"),
+        default=True,
+        help_text=_("Inactive groups are hidden from the directory, map and finder."),
     )
     is_illustrative = models.BooleanField(
+        _("is illustrative"),
         default=False,
-        help_text="Demo data: the group's details and area are illustrative, not its official area.",
+        help_text=_("Demo data: the group's details and area are illustrative, not its official area."),
     )
     coverage = models.MultiPolygonField(
-        srid=WGS84, help_text="The area the group covers. Kept at full detail for 'which group covers…'."
+        _("coverage"),
+        srid=WGS84,
+        help_text=_("The area the group covers. Kept at full detail for 'which group covers…'."),
     )
     # Derived in PostGIS on save; never typed in.
     coverage_bng = models.MultiPolygonField(srid=BRITISH_NATIONAL_GRID, null=True, editable=False)
     coverage_map = models.MultiPolygonField(srid=WGS84, null=True, editable=False)
-    area_km2 = models.FloatField("area (km²)", null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    area_km2 = models.FloatField(_("area (km²)"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # Kept by PostgreSQL, so a search reads an index instead of parsing every description.
     search_document = models.GeneratedField(
         expression=SearchVector("name", weight="A", config="english")
@@ -213,12 +232,13 @@ class LocalActionGroup(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "Local Action Group"
+        verbose_name = _("Local Action Group")
+        verbose_name_plural = _("Local Action Groups")
         permissions = [
-            ("manage_all_groups", "Can see and change every group (NNSS staff)"),
+            ("manage_all_groups", _("Can see and change every group (NNSS staff)")),
             (
                 "coordinate_nationally",
-                "Is the national LAG Coordinator: answers requests to groups without a coordinator",
+                _("Is the national LAG Coordinator: answers requests to groups without a coordinator"),
             ),
         ]
         indexes = [GinIndex(fields=["search_document"], name="group_search_document")]

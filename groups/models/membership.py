@@ -5,15 +5,17 @@ from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .base import GroupRowQuerySet
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    CHAIR = "chair", "Chair"
-    NOTE_TAKER = "note_taker", "Note taker"
-    TREASURER = "treasurer", "Treasurer"
+    COORDINATOR = "coordinator", _("Coordinator")
+    CHAIR = "chair", _("Chair")
+    NOTE_TAKER = "note_taker", _("Note taker")
+    TREASURER = "treasurer", _("Treasurer")
 
 
 NATIONAL_COORDINATOR = "groups.coordinate_nationally"
@@ -60,55 +62,72 @@ class Membership(models.Model):
     """A person's membership of a group. Being a member is the base role; other roles sit on top."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        ACTIVE = "active", "Member"
-        DECLINED = "declined", "Declined"
-        LEFT = "left", "Left"
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Member")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    group = models.ForeignKey("groups.LocalActionGroup", on_delete=models.CASCADE, related_name="memberships")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_at = models.DateTimeField(default=timezone.now)
-    joined_at = models.DateTimeField(null=True, blank=True, help_text="When the membership became active.")
-    left_at = models.DateTimeField(null=True, blank=True)
-    contact_consent = models.BooleanField(
-        "agreed to be contacted",
-        default=False,
-        help_text="Whether the person agreed the group may contact them.",
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )
-    contact_consent_text = models.TextField(blank=True, help_text="The wording the person was shown.")
-    contact_consent_at = models.DateTimeField(null=True, blank=True)
+    group = models.ForeignKey(
+        "groups.LocalActionGroup",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    joined_at = models.DateTimeField(
+        _("joined at"), null=True, blank=True, help_text=_("When the membership became active.")
+    )
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    contact_consent = models.BooleanField(
+        _("agreed to be contacted"),
+        default=False,
+        help_text=_("Whether the person agreed the group may contact them."),
+    )
+    contact_consent_text = models.TextField(
+        _("contact consent text"), blank=True, help_text=_("The wording the person was shown.")
+    )
+    contact_consent_at = models.DateTimeField(_("contact consent at"), null=True, blank=True)
     update_emails = models.BooleanField(
-        "email me the group's updates",
+        _("email me the group's updates"),
         default=True,
-        help_text="Whether the member gets the group's updates by email (with consent to be contacted).",
+        help_text=_("Whether the member gets the group's updates by email (with consent to be contacted)."),
     )
     update_emails_changed_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the member last turned update emails on or off.",
+        help_text=_("When the member last turned update emails on or off."),
     )
     answered_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a coordinator approved or declined the request."
+        null=True, blank=True, help_text=_("When a coordinator approved or declined the request.")
     )
     asked_again_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the person last asked again after a decline."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the person last asked again after a decline."),
     )
     coordinators_told_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the coordinators were last emailed about it."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the coordinators were last emailed about it."),
     )
     coordinators_reminded_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the group's coordinators were reminded of this request, still unanswered.",
+        help_text=_("When the group's coordinators were reminded of this request, still unanswered."),
     )
     national_reminded_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the national LAG Coordinator was reminded of this request, still unanswered.",
+        help_text=_("When the national LAG Coordinator was reminded of this request, still unanswered."),
     )
 
     objects = MembershipQuerySet.as_manager()
@@ -122,12 +141,14 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["group__name", "user__email"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "group"], name="one_membership_per_person_and_group"),
         ]
 
     def __str__(self):
-        return f"{self.user} in {self.group}"
+        return gettext("%(person)s in %(group)s") % {"person": self.user, "group": self.group}
 
     @property
     def is_current(self):
@@ -153,15 +174,19 @@ class MembershipRoleQuerySet(models.QuerySet):
 class MembershipRole(models.Model):
     """A role held by a member from `started_on` until `ended_on` (open while it is empty)."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=12, choices=Role.choices)
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = MembershipRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "-started_on"]
+        verbose_name = _("membership role")
+        verbose_name_plural = _("membership roles")
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "role"],

@@ -69,13 +69,13 @@ class Message(models.Model):
     forget_address = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Blank the address and context once sent (mail to a deleted account).",
+        help_text=_("Blank the address and context once sent (mail to a deleted account)."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
 
     objects = MessageQuerySet.as_manager()
 

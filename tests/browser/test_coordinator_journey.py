@@ -132,7 +132,7 @@ def test_a_coordinator_can_sign_in_to_the_admin_publish_an_agenda_add_to_the_act
         label="Publish on the group's page and feed (and email members if asked)"
     )
     page.get_by_role("button", name="Go").click()
-    expect(page.get_by_text("Published 1 update(s).")).to_be_visible()
+    expect(page.get_by_text("Published 1 update.")).to_be_visible()
 
     # The update is on the group's public page and in its Atom feed.
     page.goto(f"/groups/{group.slug}/")
