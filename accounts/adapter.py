@@ -2,7 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.encoding import force_str
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from lagportal.lib import mail
 
@@ -21,6 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         next_url = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def format_email_subject(self, subject):
+        """allauth's subject behind the portal's prefix, as the portal's own subjects read."""
+        return gettext("[LAG Portal] %(subject)s") % {"subject": force_str(subject)}
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message now (it needs the request) and send it from the task worker."""

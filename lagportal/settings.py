@@ -222,7 +222,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LAG Portal] "
+# allauth's subjects get the portal's prefix from AccountAdapter.format_email_subject, translated.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("SECURE_SSL_REDIRECT", False) else "http"
 # allauth's defaults, kept explicit. They live in the cache above, so they hold across app servers;
 # while Redis is down each process counts on its own (at most N times looser with N processes).

@@ -10,8 +10,9 @@
   var LAND_STYLE = { color: "#8a9a8a", weight: 0.6, fillColor: "#f4f1e8", fillOpacity: 1, interactive: false };
   var AREA_STYLE = { color: "#1b5e20", weight: 1.5, fillColor: "#43a047", fillOpacity: 0.2, interactive: false };
 
-  // Django's admin translation catalogue, where the page loads it.
-  function t(text) { return typeof window.gettext === "function" ? window.gettext(text) : text; }
+  // The words this script shows, translated by the page: data attributes of its own <script> element
+  // (templates/admin/base_site.html).
+  var LABELS = document.currentScript ? document.currentScript.dataset : {};
 
   function labelIdFor(field) {
     var label = field && field.id ? document.querySelector('label[for="' + field.id + '"]') : null;
@@ -32,7 +33,7 @@
   }
 
   function nameSearchBox(search) {
-    if (!search.hasAttribute("aria-label")) { search.setAttribute("aria-label", t("Search")); }
+    if (!search.hasAttribute("aria-label") && LABELS.searchLabel) { search.setAttribute("aria-label", LABELS.searchLabel); }
   }
 
   function describeFilterIcon(icon) {

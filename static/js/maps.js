@@ -29,6 +29,9 @@
     return el("a", { href: url }, text);
   }
 
+  // Every word a map shows comes from its element's data attributes, translated by the page
+  // (templates/groups/_map_labels.html; the location button's in templates/groups/_finder_form.html).
+
   // On a touch screen one finger scrolls the page, not the map, until "Move the map" is pressed:
   // Leaflet then takes one-finger drags and pinches (its CSS sets touch-action only while they are on).
   function isTouchScreen() {
@@ -67,7 +70,7 @@
       L.tileLayer(container.dataset.tilesUrl, { attribution: container.dataset.tilesAttribution || "" }).addTo(map);
     }
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution("Boundaries: Martin Chorley (CC BY 4.0), contains OS data © Crown copyright 2014");
+    map.attributionControl.addAttribution(container.dataset.attributionLabel);
     if (container.dataset.landUrl) {
       fetchJson(container.dataset.landUrl).then(function (land) {
         L.geoJSON(land, { style: LAND_STYLE }).addTo(map).bringToBack();
@@ -83,7 +86,7 @@
     box.appendChild(title);
     if (feature.properties.summary) { box.appendChild(el("p", { class: "mb-1 small" }, feature.properties.summary)); }
     if (container.dataset.finderUrl && latlng) {
-      box.appendChild(finderLink(container, latlng, "All groups at this place"));
+      box.appendChild(finderLink(container, latlng, container.dataset.placeGroupsLabel));
     }
     return box;
   }
@@ -94,7 +97,7 @@
     if (container.dataset.markerLat) {
       marker = L.circleMarker([+container.dataset.markerLat, +container.dataset.markerLon], {
         radius: 8, color: "#7a1f00", weight: 3, fillColor: "#ffbf47", fillOpacity: 1,
-      }).addTo(map).bindTooltip(container.dataset.markerLabel || "Your place");
+      }).addTo(map).bindTooltip(container.dataset.markerLabel || container.dataset.yourPlaceLabel);
     }
     fetchJson(container.dataset.geojsonUrl).then(function (collection) {
       var layer = L.geoJSON(collection, {
@@ -114,13 +117,13 @@
       container.setAttribute("data-loaded", String(collection.features.length));
     }).catch(function () {
       container.insertAdjacentElement("afterend", el("p", { class: "alert alert-warning mt-2" },
-        "The map could not load the groups' areas. The list of groups below has them all."));
+        container.dataset.loadErrorLabel));
     });
     if (container.dataset.finderUrl) {
       map.on("click", function (event) {
         var box = el("div", { class: "map-popup" });
-        box.appendChild(el("p", { class: "mb-1" }, "No group covers this exact place."));
-        box.appendChild(finderLink(container, event.latlng, "Find the nearest groups"));
+        box.appendChild(el("p", { class: "mb-1" }, container.dataset.noGroupLabel));
+        box.appendChild(finderLink(container, event.latlng, container.dataset.nearestGroupsLabel));
         L.popup().setLatLng(event.latlng).setContent(box).openOn(map);
       });
     }
@@ -141,14 +144,14 @@
     var status = document.getElementById(button.getAttribute("aria-describedby"));
     button.hidden = false;
     button.addEventListener("click", function () {
-      status.textContent = "Finding your location…";
+      status.textContent = button.dataset.findingLabel;
       navigator.geolocation.getCurrentPosition(function (position) {
         form.elements.lat.value = position.coords.latitude.toFixed(5);
         form.elements.lon.value = position.coords.longitude.toFixed(5);
         form.elements.postcode.value = "";
         form.submit();
       }, function () {
-        status.textContent = "Your browser did not share your location. Enter a postcode instead.";
+        status.textContent = button.dataset.refusedLabel;
       }, { timeout: 10000 });
     });
   }
