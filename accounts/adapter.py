@@ -28,6 +28,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's subject behind the portal's prefix, as the portal's own subjects read."""
         return gettext("[LAG Portal] %(subject)s") % {"subject": force_str(subject)}
 
+    def get_http_user_agent(self, request):
+        """The browser named in allauth's notifications, in words when it does not say what it is."""
+        return request.META.get("HTTP_USER_AGENT", gettext("Unspecified"))
+
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message now (it needs the request) and send it from the task worker."""
         request = allauth_context.request

@@ -613,6 +613,10 @@ class ActionItemAdmin(GroupScopedModelAdmin):
         extra_context = {**(extra_context or {}), "action_plan_groups": groups[:20]}
         return super().changelist_view(request, extra_context)
 
+    @admin.display(description=_("lead"))
+    def lead(self, action):
+        return action.lead
+
     @admin.display(description=_("completion date"), ordering="due_on")
     def due(self, action):
         due_on = formats.date_format(action.due_on, "d M Y")

@@ -42,6 +42,8 @@ class District(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
 
     def __str__(self):
         return self.name
@@ -55,6 +57,10 @@ class LandArea(models.Model):
     name = models.CharField(max_length=100, unique=True)
     boundary = models.MultiPolygonField(srid=WGS84)
     area_km2 = models.FloatField(_("area (km²)"))
+
+    class Meta:
+        verbose_name = _("land area")
+        verbose_name_plural = _("land areas")
 
     def __str__(self):
         return self.name

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"  # so spreadsheet programs read the text as UTF-8
@@ -22,7 +23,7 @@ def safe_cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime.date):  # dates and datetimes

@@ -121,6 +121,8 @@ class Outcode(models.Model):
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("outcode")
+        verbose_name_plural = _("outcodes")
 
     def __str__(self):
         return self.code
