@@ -16,7 +16,7 @@ from .signals import collect_personal_data, erase_personal_data
 
 def export_personal_data(user):
     """Return everything the portal holds about `user`, one section per app, ready for JSON."""
-    data = {"exported_at": timezone.now(), "portal": "LAG Portal"}
+    data = {"exported_at": timezone.now(), "portal": gettext("LAG Portal")}
     for _receiver, sections in collect_personal_data.send(sender=User, user=user):
         data.update(sections or {})
     return data
