@@ -483,7 +483,7 @@ class MeetingAdmin(
 
     @admin.action(description=_("Publish the minutes and email them to the members"))
     def publish_minutes(self, request, queryset):
-        sent = gettext("The minutes of “%(meeting)s” has been sent to the members.")
+        sent = gettext("The minutes of “%(meeting)s” have been sent to the members.")
         self._publish(request, queryset, services.publish_minutes, sent)
 
     def workflow(self, request, meeting):
