@@ -1,0 +1,1 @@
+"""The species admin, one module per part: species pages, sightings and their verification."""

@@ -1,0 +1,36 @@
+import datetime
+
+import factory
+from django.contrib.gis.geos import Point
+
+from species.models import LocationSource, Sighting, Species
+
+from ..groups.factories import CARLISLE
+
+
+class SpeciesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Species
+
+    scientific_name = factory.Sequence(lambda n: f"Testgenus species{n}")
+    slug = factory.Sequence(lambda n: f"testgenus-species{n}")
+    common_name = factory.Sequence(lambda n: f"Test weed {n}")
+    kingdom = "Plantae"
+    environments = ["terrestrial"]
+    status_england = "Non-Native"
+    status_scotland = "Non-Native"
+    status_wales = "Non-Native"
+
+
+class SightingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sighting
+
+    species = factory.SubFactory(SpeciesFactory)
+    seen_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=2))
+    location = factory.LazyFunction(lambda: Point(CARLISLE[1], CARLISLE[0], srid=4326))
+    uncertainty_m = 10
+    location_source = LocationSource.MAP
+    country = "england"
+    recorder_name = factory.Faker("name", locale="en_GB")
+    recorder_email = factory.Sequence(lambda n: f"recorder{n}@example.org")
