@@ -376,6 +376,13 @@ def test_writes_are_limited_per_token(client, volunteer):
 
 
 @uses_test_api
+def test_an_app_writes_with_its_token_alone_without_a_csrf_token(volunteer):
+    _token, secret = _make(volunteer)
+    app = Client(enforce_csrf_checks=True)
+    assert app.post("/test-api/notes", **_bearer(secret)).status_code == 201
+
+
+@uses_test_api
 def test_reads_are_not_counted_against_the_write_limit(client, volunteer):
     _token, secret = _make(volunteer)
     for _ in range(30):
