@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.roles import PORTAL_APPS
 from groups import emails, services
 from groups.models import ActionItem, Meeting, Membership, MembershipRole, Role, Update
@@ -47,6 +47,9 @@ def membership_row(user, group):
 
 # (model, field) → make(user, group) returning the text that must appear in the person's export.
 ROWS = {
+    (ApiToken, "user"): lambda user, group: (
+        account_services.create_api_token(user, "Recording app on the allotment phone")[0].name
+    ),
     (Membership, "user"): lambda user, group: make_member(user, group) and group.name,
     (MembershipRole, "membership"): lambda user, group: services.give_role(
         _membership(user, group), Role.TREASURER
