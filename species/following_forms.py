@@ -27,7 +27,7 @@ class FollowForm(forms.Form):
         help_text=_("Its common or scientific name, for example Himalayan balsam or Impatiens glandulifera."),
     )
     area = forms.ChoiceField(
-        label=_("Where"),
+        label=_("Area"),
         choices=[(GROUP, _("A group's area")), (POSTCODE, _("A distance around a postcode"))],
         initial=GROUP,
         widget=forms.RadioSelect,
@@ -73,6 +73,7 @@ class FollowForm(forms.Form):
             cleaned["species"] = None
 
         if cleaned.get("area") == self.GROUP:
+            self.errors.pop("radius_km", None)  # the distance is for a postcode only
             if cleaned.get("group") is None and not self.has_error("group"):
                 self.add_error("group", _("Choose the group whose area to follow."))
             cleaned.update(postcode="", centre=None, radius_km=None)

@@ -569,3 +569,12 @@ def test_the_1_km_square_of_known_points():
     assert following.one_km_square(GeosPoint(216675, 771270, srid=27700)) == "NN 16 71"
     assert following.one_km_square(GeosPoint(538870, 177370, srid=27700)) == "TQ 38 77"
     assert following.one_km_square(GeosPoint(-5, 10, srid=27700)) == ""
+
+
+def test_a_distance_left_over_from_the_postcode_choice_does_not_stop_following_a_group(
+    client, volunteer, eden
+):
+    client.force_login(volunteer)
+    response = client.post(ADD, {"what": "alert_list", "area": "group", "group": eden.pk, "radius_km": "99"})
+    assert response.status_code == 302
+    assert Subscription.objects.get(user=volunteer).radius_km is None
