@@ -55,7 +55,7 @@ def matching_subscriptions(sighting_id):
 
     One query: the sighting is read inside it, so a record no longer accepted matches nothing.
     """
-    sighting = Sighting.objects.verified().filter(pk=sighting_id, species__isnull=False)
+    sighting = Sighting.objects.verified().filter(pk=sighting_id, species__isnull=False).order_by()
     point = Subquery(sighting.values("location")[:1])
     species_id = Subquery(sighting.values("species_id")[:1])
     on_alert_list = Exists(sighting.filter(species__on_alert_list=True))

@@ -578,3 +578,16 @@ def test_a_distance_left_over_from_the_postcode_choice_does_not_stop_following_a
     response = client.post(ADD, {"what": "alert_list", "area": "group", "group": eden.pk, "radius_km": "99"})
     assert response.status_code == 302
     assert Subscription.objects.get(user=volunteer).radius_km is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["Impatiens glandulifera", "impatiens  GLANDULIFERA royle", "Himalayan Balsam"]
+)
+def test_a_full_name_picks_its_species_even_when_others_match_too(client, volunteer, eden, balsam, typed):
+    SpeciesFactory(
+        scientific_name="Impatiens parviflora", slug="impatiens-parviflora", common_name="Small balsam"
+    )
+    client.force_login(volunteer)
+    response = client.post(ADD, {"what": "species", "species": typed, "area": "group", "group": eden.pk})
+    assert response.status_code == 302
+    assert Subscription.objects.get(user=volunteer).species == balsam
