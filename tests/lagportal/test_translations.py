@@ -35,6 +35,7 @@ from accounts.models import User
 from groups import services
 from groups.models import ActionItem, CoverageSnapshot, LocalActionGroup, Meeting, Membership, Update
 from lagportal.lib.models import Message
+from species.models import Species
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
@@ -246,6 +247,9 @@ ALLOWED_TEXT = {
     "user session": "allauth.usersessions",
     # The made-up language's own code, in <html lang> and the feed's <language>.
     PSEUDO: "the language's code",
+    # The letters of the Ordnance Survey's 100 km grid square of Carlisle, where the scenarios' records
+    # are: part of a grid reference ("NY 40 55"), not a word.
+    "NY": "an OS grid reference",
 }
 ALLOWED = re.compile("|".join(rf"\b{re.escape(text)}\b" for text in ALLOWED_TEXT))
 
@@ -304,6 +308,7 @@ DATA_FIELDS = {
     Meeting: ["title", "venue", "agenda", "minutes", "other_attendees"],
     ActionItem: ["issue", "action", "lead_partner", "evaluation"],
     Update: ["title", "body"],
+    Species: ["scientific_name", "common_name"],
     # Rows that Django and the portal's migrations write in English, which no catalogue translates:
     # the names of the permission groups and of the permissions (a Welsh admin lists them in English).
     Group: ["name"],
@@ -410,6 +415,8 @@ def volunteer_pages(portal):
         f"/groups/{slug}/leave/",
         f"/groups/{portal['open_group'].slug}/join/",
         f"/groups/emails/stop-updates/{portal['membership'].stop_updates_token()}/",
+        reverse("species:following"),
+        reverse("species:follow"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("usersessions_list"),
@@ -447,6 +454,11 @@ def test_forms_errors_and_messages_are_all_translated(made_up_language, portal, 
     slug = portal["group"].slug
     untranslated.page(client, f"/groups/{slug}/update-emails/", method="post", data={"update_emails": "off"})
     untranslated.page(client, f"/groups/{portal['open_group'].slug}/join/", method="post")
+    follow = {"what": "species", "species": "", "area": "postcode", "postcode": "99", "radius_km": "99"}
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
+    follow = {"what": "alert_list", "area": "group", "group": portal["group"].pk}
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
     untranslated.page(client, f"/groups/{slug}/leave/", method="post")
     untranslated.page(
         Client(), f"/groups/emails/stop-updates/{portal['membership'].stop_updates_token()}/", method="post"

@@ -138,6 +138,26 @@ def contact_scenario():
     return None
 
 
+def followed_sighting_scenario():
+    from django.contrib.gis.geos import Point
+
+    from species import services as species_services
+    from species.models import VerificationStatus
+
+    from ..groups.factories import CARLISLE
+    from ..species.factories import SightingFactory, SpeciesFactory
+
+    group = GroupFactory(name="Eden Balsam Bashers")
+    person = UserFactory(email="fern@example.org")
+    balsam = SpeciesFactory(scientific_name="Impatiens glandulifera", common_name="Himalayan balsam")
+    species_services.follow(person, species=balsam, group=group)
+    sighting = SightingFactory(
+        species=balsam, location=Point(CARLISLE[1], CARLISLE[0], srid=4326), status=VerificationStatus.CORRECT
+    )
+    species_services.tell_followers(sighting)
+    return person
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -153,6 +173,7 @@ SCENARIOS = {
     emails.REQUEST_WAITING_NATIONAL: lambda: request_waiting_scenario(to_national=True),
     emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
     "pages/emails/contact_acknowledgement": contact_scenario,
+    "species/emails/followed_sighting": followed_sighting_scenario,
 }
 
 
