@@ -11,6 +11,8 @@ from groups.models import LandArea
 from species import open_data
 from species.models import Decision, Treatment, VerificationStatus
 
+from ..groups.factories import CARLISLE, GroupFactory, make_coordinator, square
+from ..lagportal.test_translations import Untranslated, made_up_language, pseudo
 from .factories import SightingFactory, SpeciesFactory
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +317,7 @@ def test_the_page_for_one_species_lists_its_10_km_squares(client):
     page = client.get(MAP, {"species": "heracleum-mantegazzianum"}).content.decode()
 
     assert "Verified sightings of Giant hogweed" in page
-    assert '<th scope="row">NY45</th>' in page
+    assert '<th scope="row"><bdi>NY45</bdi></th>' in page
     assert f"{GEOJSON}?species=heracleum-mantegazzianum" in page
 
 
@@ -342,8 +344,6 @@ def test_the_map_draws_over_great_britain_without_tiles(client, settings):
 
 
 def _tiny_land():
-    from ..groups.factories import CARLISLE, square
-
     return square(*CARLISLE)
 
 
@@ -368,3 +368,28 @@ def test_a_10_km_square_is_named_as_recorders_name_it(easting, northing, name):
 
 def test_a_square_off_the_grid_has_no_name():
     assert open_data.hectad_name(-1, 5) == "" and open_data.hectad_name(10, 130) == ""
+
+
+# --- Translation --------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures(made_up_language.__name__)
+def test_the_map_pages_and_the_admin_downloads_are_all_translated(client, nnss_staff, coordinator):
+    untranslated = Untranslated()
+    species = SpeciesFactory(
+        scientific_name=pseudo("Impatiens glandulifera"),
+        common_name=pseudo("Himalayan balsam"),
+        is_sensitive=True,
+    )
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+    SpeciesFactory(scientific_name=pseudo("Crassula helmsii"), common_name="", slug="crassula-helmsii")
+    make_coordinator(coordinator, GroupFactory(name=pseudo("Eden Rivers Trust"), slug="g-1"))
+
+    untranslated.page(client, MAP)
+    untranslated.page(client, f"{MAP}?species={species.slug}")
+    untranslated.page(client, f"{MAP}?species=crassula-helmsii")
+    for person in (nnss_staff, coordinator):
+        type(person).objects.filter(pk=person.pk).update(full_name=pseudo(person.full_name))
+        client.force_login(person)
+        untranslated.page(client, reverse("admin:index"))
+    untranslated.assert_none()
