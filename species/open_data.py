@@ -29,9 +29,7 @@ class GridSquareCentre(Func):
     """
 
     output_field = PointField(srid=4326)
-
-    def __init__(self, point, size, **extra):
-        super().__init__(point, size, **extra)
+    arity = 2
 
     def as_sql(self, compiler, connection, **extra_context):
         point_sql, point_params = compiler.compile(self.source_expressions[0])

@@ -56,14 +56,6 @@ class SightingsFilterForm(forms.Form):
         return species
 
 
-def _filters(form):
-    return {
-        "species": form.cleaned_data["species"],
-        "year": form.cleaned_data["year"],
-        "treatment": form.cleaned_data["treatment"],
-    }
-
-
 def _version(request):
     return open_data.public_version()
 
@@ -80,7 +72,7 @@ def sightings_geojson(request):
         return JsonResponse(
             {"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400
         )
-    filters = _filters(form)
+    filters = form.cleaned_data
     key = (
         "species.sightings_geojson",
         filters["species"].slug if filters["species"] else "",
