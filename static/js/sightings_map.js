@@ -29,8 +29,10 @@
     var state = { present: labels.presentLabel, treated: labels.treatedLabel, removed: labels.removedLabel }[properties.treatment];
     box.appendChild(maps.el("p", { class: "mb-1" }, state));
     box.appendChild(maps.el("p", { class: "mb-1 small" }, fill(labels.recordsLabel, { count: properties.records })));
-    box.appendChild(maps.el("p", { class: "mb-1 small" },
-      fill(labels.seenLabel, { first: properties.first_seen, last: properties.last_seen })));
+    var seen = properties.first_seen === properties.last_seen
+      ? fill(labels.seenInLabel, { month: properties.last_seen })
+      : fill(labels.seenLabel, { first: properties.first_seen, last: properties.last_seen });
+    box.appendChild(maps.el("p", { class: "mb-1 small" }, seen));
     box.appendChild(maps.el("p", { class: "mb-0 small" }, fill(labels.squareLabel, { km: properties.square_m / 1000 })));
     return box;
   }
