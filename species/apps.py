@@ -14,7 +14,7 @@ class SpeciesConfig(AppConfig):
         from groups import scoping
         from groups.models import MembershipRole
 
-        from . import emails, following  # noqa: F401  (email kinds)
+        from . import emails, following, personal_data  # noqa: F401  (email kinds, personal-data receivers)
         from .models import Sighting, Species, inside_groups
 
         # A new coordinator follows the alert-list species in the group's area (and stops when the

@@ -22,8 +22,10 @@ from groups import emails, services
 from groups.models import ActionItem, Meeting, Membership, MembershipRole, Role, Update
 from lagportal.lib import mail
 from lagportal.lib.models import Message
+from species.models import Decision, Sighting, Subscription, Treatment, VerificationStatus
 
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, make_member
+from ..species.factories import SightingFactory, SpeciesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,29 @@ ROWS = {
                 emails.NEW_MEMBER, to="coordinator@example.org", about=_membership(user, group), person=user
             )[0].kind
         )
+    ),
+    (Sighting, "recorder"): lambda user, group: (
+        (
+            SightingFactory(
+                recorder=user, recorder_email=user.email, habitat_notes=f"Under the bridge by {group.name}"
+            )
+        ).habitat_notes
+    ),
+    (Sighting, "treated_by"): lambda user, group: (
+        SightingFactory(
+            treated_by=user, treatment=Treatment.TREATED, treatment_note=f"Pulled by hand with {group.name}"
+        ).treatment_note
+    ),
+    (Decision, "verifier"): lambda user, group: (
+        Decision.objects.create(
+            sighting=SightingFactory(status=VerificationStatus.CORRECT),
+            status=VerificationStatus.CORRECT,
+            verifier=user,
+            comment=f"Clear photo, sent to {group.name}",
+        ).comment
+    ),
+    (Subscription, "user"): lambda user, group: (
+        Subscription.objects.create(user=user, species=SpeciesFactory(), group=group).species.scientific_name
     ),
 }
 
