@@ -291,3 +291,12 @@ def size_for_uncertainty(metres):
         if math.ceil(size * math.sqrt(2) / 2) >= metres:
             return size
     return SIZES[-1]
+
+
+def describe(point, *, size):
+    """`point` as a spaced grid reference of its `size`-metre square, or as latitude and longitude
+    (3 decimals) at sea beyond the grid's edge."""
+    try:
+        return from_point(point, size=size).spaced
+    except GridReferenceError:
+        return f"{point.y:.3f}, {point.x:.3f}"
