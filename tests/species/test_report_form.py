@@ -15,7 +15,7 @@ from species.models import LocationSource, Sighting, SightingPhoto
 from ..factories import UserFactory
 from ..lagportal.test_cache_outage import REFUSED, use_cache_at
 from .factories import SpeciesFactory
-from .reporting import SNOWDON, SOLWAY, districts, jpeg, outcodes, report_data, stored_files  # noqa: F401
+from .reporting import SNOWDON, SOLWAY, districts, jpeg, media, outcodes, report_data, stored_files  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("districts", "outcodes", "media")]
 
