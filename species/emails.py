@@ -75,6 +75,7 @@ def sighting_in_area(message):
     return {
         **_context(message, sighting, size=_precise_size(sighting)),
         "groups": groups,
+        "group_names": ", ".join(group.name for group in groups),
         "admin_url": _admin_url(message, sighting),
     }
 
