@@ -38,7 +38,10 @@
     var form = container.closest("form");
     var fields = form.elements;
     var status = document.getElementById("chosen-place");
-    var map = L.map(container, { zoomSnap: 1, minZoom: 5, maxZoom: 18, attributionControl: true });
+    // On a phone one finger scrolls the page past the map; two fingers move and zoom it.
+    var map = L.map(container, {
+      zoomSnap: 1, minZoom: 5, maxZoom: 18, attributionControl: true, dragging: !L.Browser.mobile,
+    });
     var marker = null;
     map.fitBounds(GB_BOUNDS);
     if (container.dataset.tilesUrl) {
