@@ -1,13 +1,92 @@
 """The kinds of email the species app sends (see lagportal.lib.mail).
 
-Each context function re-reads what the message is about when the worker sends it, and returns
-None when the message is no longer wanted.
+Each context function re-reads the sighting when the worker sends the message, and returns None when
+the message is no longer wanted (the sighting was deleted, the coordinator gave up the role, the
+follower paused the subscription).
+None of them carries what the recorder typed (description, notes) or their name and address: the
+recorder may have no account and gave any address they liked, and a group that gets a report has not
+been told who made it.
 """
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import LocalActionGroup
+from groups.scoping import coordinated_group_ids
 from lagportal.lib import mail
+
+from . import gridref
+from .models import Sighting
+
+ALERT_SIGHTING = "species/emails/alert_sighting"
+SIGHTING_IN_AREA = "species/emails/sighting_in_area"
+SIGHTING_RECEIPT = "species/emails/sighting_receipt"
+
+
+def _sighting(message):
+    return Sighting.objects.select_related("species").filter(pk=message.about_id).first()
+
+
+def _admin_url(message, sighting):
+    """The sighting's page in the admin, where it is verified (the verification part registers it)."""
+    try:
+        return mail.site_url(message) + reverse("admin:species_sighting_change", args=[sighting.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _context(message, sighting, *, size):
+    return {
+        "sighting": sighting,
+        "species": sighting.species,
+        "place": gridref.describe(sighting.location, size=size),
+        "uncertainty_m": sighting.uncertainty_m,
+        "status_url": mail.site_url(message) + sighting.get_status_url(),
+    }
+
+
+def _precise_size(sighting):
+    return gridref.size_for_uncertainty(sighting.uncertainty_m)
+
+
+@mail.kind(ALERT_SIGHTING, label=_("Sighting of an alert-list species, to NNSS staff"))
+def alert_sighting(message):
+    sighting = _sighting(message)
+    if sighting is None or sighting.species is None:
+        return None
+    return {
+        **_context(message, sighting, size=_precise_size(sighting)),
+        "admin_url": _admin_url(message, sighting),
+    }
+
+
+@mail.kind(SIGHTING_IN_AREA, label=_("Sighting in a group's area, to its coordinators"))
+def sighting_in_area(message):
+    sighting = _sighting(message)
+    if sighting is None or message.recipient is None:
+        return None
+    groups = list(
+        LocalActionGroup.objects.active()
+        .without_geometry()
+        .filter(pk__in=coordinated_group_ids(message.recipient), coverage__intersects=sighting.location)
+        .order_by("name")
+    )
+    if not groups:  # no longer the coordinator of a group covering it
+        return None
+    return {
+        **_context(message, sighting, size=_precise_size(sighting)),
+        "groups": groups,
+        "group_names": ", ".join(group.name for group in groups),
+        "admin_url": _admin_url(message, sighting),
+    }
+
+
+@mail.kind(SIGHTING_RECEIPT, label=_("Sighting reported: the recorder's receipt"))
+def sighting_receipt(message):
+    sighting = _sighting(message)
+    if sighting is None:
+        return None
+    return _context(message, sighting, size=1000)
 
 FOLLOWED_SIGHTING = "species/emails/followed_sighting"
 

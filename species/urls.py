@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, following_views, sightings_map
+from . import exports, following_views, report_views, sightings_map
 
 app_name = "species"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("sightings.geojson", sightings_map.sightings_geojson, name="sightings_geojson"),
     path("sightings/darwin-core-archive.zip", exports.darwin_core_archive, name="darwin_core_archive"),
     path("groups/<slug:slug>/sightings.csv", exports.group_sightings_csv, name="group_sightings_csv"),
+    path("report/", report_views.report_sighting, name="report"),
+    path("report/species.json", report_views.species_lookup, name="species_lookup"),
+    path("sightings/mine/", report_views.my_sightings, name="my_sightings"),
+    path("sightings/<uuid:reference>/", report_views.sighting_status, name="sighting_status"),
 ]

@@ -43,8 +43,12 @@ from ..lib.test_email_links import SCENARIOS
 
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 WORD = re.compile(r"[A-Za-z]{2,}")
-# Web and email addresses (the data's, the settings') are not words to translate.
-ADDRESSES = re.compile(r"""(?:https?://|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+""")
+# Web and email addresses (the data's, the settings') are not words to translate, nor are Ordnance
+# Survey grid references (NY 402 557, SD46T): codes, the same in every language.
+ADDRESSES = re.compile(
+    r"""(?:https?://|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
+    r"""|\b[HJNOST][A-HJ-Z](?: ?\d{1,5}){1,2}[A-NP-Z]?\b"""
+)
 
 # Attributes whose values people read (or hear): the scripts' words are data-…-label attributes
 # (data-app-label is the admin's name for an app, in its autocomplete widgets).
@@ -393,6 +397,7 @@ def public_pages(portal):
         f"/groups/{slug}/updates/follow/",
         "/contact/",
         "/contact/write/?topic=start-a-group&place=Keswick",
+        "/species/report/",
         "/privacy/",
         "/accessibility/",
         "/cookies/",
@@ -410,6 +415,8 @@ def volunteer_pages(portal):
         reverse("accounts:profile"),
         reverse("accounts:delete_account"),
         "/groups/mine/",
+        "/species/report/",
+        "/species/sightings/mine/",
         f"/groups/{slug}/",
         f"/groups/{slug}/meetings/{portal['meeting'].pk}/",
         f"/groups/{slug}/leave/",
@@ -445,6 +452,16 @@ def test_forms_errors_and_messages_are_all_translated(made_up_language, portal, 
         client, "/accounts/login/", method="post", data={"login": "vera@example.org", "password": "x"}
     )
     untranslated.page(client, "/accounts/signup/", method="post", data={"email": "not-an-address"})
+    report = {"seen_on": "2999-01-01", "grid_reference": "SD456", "species": pseudo("Nothing like it")}
+    untranslated.page(client, "/species/report/", method="post", data=report)
+    report = {
+        "seen_on": (timezone.localdate() - timezone.timedelta(days=1)).isoformat(),
+        "grid_reference": "NY 40 56",
+        "species_description": pseudo("Pink flowers"),
+        "recorder_name": pseudo("Ann"),
+        "recorder_email": "ann@example.org",
+    }
+    untranslated.page(client, "/species/report/", method="post", data=report)  # and its status page
 
     client.force_login(portal["volunteer"])
     profile = {"full_name": "", "phone": "call me", "emergency_contact_phone": "01234 567890"}
