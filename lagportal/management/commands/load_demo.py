@@ -11,6 +11,7 @@ from accounts import demo as accounts_demo
 from groups import demo as groups_demo
 from groups import importers
 from lagportal.lib.models import Outcode
+from species import importer as species_importer
 
 
 class Command(BaseCommand):
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
             groups_demo.load_running(groups)
             groups_demo.measure_coverage_if_stale()
+            # Every later species step (pages, sightings) builds on the imported species.
+            species_report = species_importer.import_species()
+        self.stdout.write(
+            f"Species: {len(species_report.created)} created, {len(species_report.updated)} updated."
+        )
         self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:
             self.stdout.write(f"  {email:40} {what}")
