@@ -8,11 +8,22 @@ from species.models import LocationSource, Sighting, Species
 from ..groups.factories import CARLISLE
 
 
+def letters(number):
+    """`number` as lower-case letters (0 → "a", 26 → "ba"): species are matched on their binomial,
+    which leaves digits out, so each test species needs an epithet of letters of its own."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = chr(ord("a") + digit) + word
+        if not number:
+            return word
+
+
 class SpeciesFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Species
 
-    scientific_name = factory.Sequence(lambda n: f"Testgenus species{n}")
+    scientific_name = factory.Sequence(lambda n: f"Testgenus species{letters(n)}")
     slug = factory.Sequence(lambda n: f"testgenus-species{n}")
     common_name = factory.Sequence(lambda n: f"Test weed {n}")
     kingdom = "Plantae"
