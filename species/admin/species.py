@@ -11,6 +11,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +170,8 @@ class SpeciesAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     inlines = [CommonNameInline, SpeciesImageInline]
     autocomplete_fields = ["targeted_by"]
     markdown_fields = {name: MARKDOWN_HELP for name in CURATED}
+    # An address typed without a scheme is https (Django 6's default, adopted now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["scientific_name", "slug", "common_name"]}),
         (
