@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import scoping
@@ -98,15 +99,17 @@ class SpeciesImageForm(forms.ModelForm):
     """An image is checked (type, size, pixels) and stored from its pixels only: no EXIF or GPS,
     scaled to IMAGE_LONGEST_SIDE, with a thumbnail. Nothing is stored unless the whole page is valid."""
 
-    image = forms.FileField(
-        label=_("Image"),
-        help_text=_("A JPEG, PNG or WebP image, up to %(limit)s MB. It is resized and its metadata removed.")
-        % {"limit": IMAGE_MAX_MEGABYTES},
-    )
+    image = forms.FileField(label=_("Image"))
 
     class Meta:
         model = SpeciesImage
         fields = ["image", "caption", "credit", "licence", "alt_text", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = gettext(
+            "A JPEG, PNG or WebP image, up to %(limit)s MB. It is resized and its metadata removed."
+        ) % {"limit": IMAGE_MAX_MEGABYTES}
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
