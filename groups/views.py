@@ -110,6 +110,8 @@ def group_detail(request, slug):
             "upcoming_meetings": upcoming_meetings,
             "minuted_meetings": minuted_meetings,
             "latest_updates": group.updates.published()[:UPDATES_ON_GROUP_PAGE],
+            # The species app's reverse relation: read by name, so groups imports nothing of species.
+            "target_species": group.target_species.only("slug", "scientific_name", "common_name"),
             **_map_settings(),
         },
     )

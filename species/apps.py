@@ -26,3 +26,5 @@ class SpeciesConfig(AppConfig):
         # A sighting belongs to every group whose coverage contains its point.
         scoping.register(Sighting, rule=inside_groups)
         scoping.register_public(Species)
+        # A group's target species belong to the group: its coordinators choose them on its page.
+        scoping.register(Species.targeted_by.through, "localactiongroup")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groups.models import Country, Habitat
 from lagportal.lib import images
 
 from . import gridref, locations
@@ -284,3 +285,84 @@ class SightingReportForm(forms.Form):
             "recorder_email": self.user.email if self.user else data["recorder_email"],
             "name_may_be_shared": data["name_may_be_shared"],
         }
+
+
+# --- The species directory's search and filters -------------------------------------------------
+# The kingdoms of the shipped checklist, named as people say them; the value is the checklist's.
+KINGDOMS = [
+    ("Animalia", gettext_lazy("Animals")),
+    ("Plantae", gettext_lazy("Plants")),
+    ("Fungi", gettext_lazy("Fungi")),
+    ("Chromista", gettext_lazy("Chromists (such as water moulds and some algae)")),
+    ("Bacteria", gettext_lazy("Bacteria")),
+]
+COUNTRY_STATUS_FIELDS = {
+    Country.ENGLAND: "status_england",
+    Country.SCOTLAND: "status_scotland",
+    Country.WALES: "status_wales",
+}
+ABSENT = "absent"
+
+
+def present_in(country):
+    """A Q of the species present in `country`: the Secretariat gives them a status there (any
+    status but "Absent"). Species known only from the GB-wide checklist have no status by country."""
+    status = COUNTRY_STATUS_FIELDS[country]
+    return ~Q(**{status: ""}) & ~Q(**{f"{status}__iexact": ABSENT})
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search by common or scientific name"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Spelling need not be exact: “himalayan balsam”, “Impatiens”."),
+    )
+    environment = forms.ChoiceField(
+        label=gettext_lazy("Environment"),
+        required=False,
+        choices=[("", gettext_lazy("Any environment")), *Habitat.choices],
+    )
+    kingdom = forms.ChoiceField(
+        label=gettext_lazy("Kind of organism"), required=False, choices=[("", gettext_lazy("Any")), *KINGDOMS]
+    )
+    present = forms.ChoiceField(
+        label=gettext_lazy("Present in"),
+        required=False,
+        choices=[("", gettext_lazy("Anywhere in Great Britain")), *Country.choices],
+        help_text=gettext_lazy(
+            "Species the GB Non-native Species Secretariat gives a status in that country (any status "
+            "but absent). Species known only from the GB checklist have no status by country."
+        ),
+    )
+    listed = forms.BooleanField(
+        label=gettext_lazy("Listed under the Invasive Alien Species Order"),
+        required=False,
+        help_text=gettext_lazy(
+            "Species of special concern: keeping, selling or releasing them is an offence."
+        ),
+    )
+    alert = forms.BooleanField(label=gettext_lazy("On the alert list"), required=False)
+
+    FILTERS = ("environment", "kingdom", "present", "listed", "alert")
+
+    def has_filters(self):
+        self.is_valid()
+        return any(self.cleaned_data.get(name) for name in ("q", *self.FILTERS))
+
+    def filtered(self, species):
+        """`species` narrowed to what the form asks for, best match first when there are words. A
+        field with a bad value (shown with its error) is left out; the others still apply."""
+        self.is_valid()
+        data = self.cleaned_data
+        if environment := data.get("environment"):
+            species = species.filter(environments__contains=[environment])
+        if kingdom := data.get("kingdom"):
+            species = species.filter(kingdom=kingdom)
+        if country := data.get("present"):
+            species = species.filter(present_in(country))
+        if data.get("listed"):
+            species = species.listed()
+        if data.get("alert"):
+            species = species.on_alert_list()
+        return species.search(data.get("q") or "")

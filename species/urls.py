@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import exports, following_views, report_views, sightings_map
+from . import exports, following_views, report_views, sightings_map, views
 
 app_name = "species"
 
 urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("alert-list/", views.alert_list, name="alert_list"),
     path("following/", following_views.following_list, name="following"),
     path("following/add/", following_views.follow, name="follow"),
     path("following/<int:pk>/pause/", following_views.pause, name="following_pause"),
@@ -24,4 +26,7 @@ urlpatterns = [
     path("report/species.json", report_views.species_lookup, name="species_lookup"),
     path("sightings/mine/", report_views.my_sightings, name="my_sightings"),
     path("sightings/<uuid:reference>/", report_views.sighting_status, name="sighting_status"),
+    # A species' own pages last: their slug would take any one-segment address above.
+    path("<slug:slug>/", views.species_detail, name="detail"),
+    path("<slug:slug>/id-sheet/", views.id_sheet, name="id_sheet"),
 ]

@@ -136,18 +136,26 @@ class LocalActionGroupManager(models.Manager):
 
     def page_state(self, slug):
         """When the active group `slug`, and its meetings, action rows and updates (how many, and
-        when one last changed) were changed; None when no active group has that slug."""
+        when one last changed) were changed, and which species it targets (and when one last
+        changed); None when no active group has that slug."""
+        # The target species are the species app's (a reverse many-to-many): their tables are read
+        # from the relation, so this module imports nothing of that app.
+        targets = self.model._meta.get_field("target_species")
+        through, species = targets.through._meta, targets.related_model._meta
         with connection.cursor() as cursor:
             cursor.execute(
-                """
-                SELECT g.updated_at, m.n, m.changed, a.n, a.changed, u.n, u.changed
+                f"""
+                SELECT g.updated_at, m.n, m.changed, a.n, a.changed, u.n, u.changed, t.ids, t.changed
                 FROM groups_localactiongroup g,
                     LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_meeting
                              WHERE group_id = g.id) m,
                     LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_actionitem
                              WHERE group_id = g.id) a,
                     LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_update
-                             WHERE group_id = g.id) u
+                             WHERE group_id = g.id) u,
+                    LATERAL (SELECT string_agg(s.id::text, ',' ORDER BY s.id) ids, max(s.updated_at) changed
+                             FROM {through.db_table} ts JOIN {species.db_table} s ON s.id = ts.species_id
+                             WHERE ts.localactiongroup_id = g.id) t
                 WHERE g.slug = %s AND g.is_active
                 """,
                 [slug],

@@ -58,6 +58,20 @@ def untouched_form_data(response):
             data[name] = value
     textarea = re.search(r'<textarea id="id_coverage"[^>]*>(.*?)</textarea>', response.content.decode(), re.S)
     data["coverage"] = html.unescape(textarea.group(1))
+    return {**data, **inline_rows(response)}
+
+
+def inline_rows(response):
+    """The rows of the page's inlines (another app's, such as a group's target species) as a
+    browser posts them back untouched."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for each in (formset.management_form, *formset.forms):
+            for name in each.fields:
+                value = each[name].value()
+                if value is not None and value is not False:
+                    data[each.add_prefix(name)] = value
     return data
 
 
@@ -271,7 +285,10 @@ def test_a_new_group_can_be_added_with_an_uploaded_area(staff_client):
         "_save": "Save",
     }
 
-    response = staff_client.post(reverse("admin:groups_localactiongroup_add"), data)
+    add_page = staff_client.get(reverse("admin:groups_localactiongroup_add"))
+    response = staff_client.post(
+        reverse("admin:groups_localactiongroup_add"), {**inline_rows(add_page), **data}
+    )
 
     assert response.status_code == 302
     group = LocalActionGroup.objects.get(slug="broads-balsam-bashers")
@@ -290,7 +307,10 @@ def test_a_new_group_without_an_area_drawn_or_uploaded_is_refused(staff_client):
         "_save": "Save",
     }
 
-    response = staff_client.post(reverse("admin:groups_localactiongroup_add"), data)
+    add_page = staff_client.get(reverse("admin:groups_localactiongroup_add"))
+    response = staff_client.post(
+        reverse("admin:groups_localactiongroup_add"), {**inline_rows(add_page), **data}
+    )
 
     assert_refused(response, "coverage", "has no area: draw one on the map or upload a file")
     assert not LocalActionGroup.objects.filter(slug="broads-balsam-bashers").exists()

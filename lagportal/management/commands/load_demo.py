@@ -12,6 +12,7 @@ from groups import demo as groups_demo
 from groups import importers
 from lagportal.lib.models import Outcode
 from species import demo as species_demo
+from species import importer as species_importer
 
 
 class Command(BaseCommand):
@@ -33,9 +34,14 @@ class Command(BaseCommand):
             groups = groups_demo.load_groups()
             groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
             groups_demo.load_running(groups)
+            # The species demo (curated pages, alert list, sightings) builds on the imported species.
+            species_report = species_importer.import_species()
             verifier, coordinator, volunteer = accounts_demo.demo_users("staff", "coordinator", "volunteer")
             species_demo.load(groups, verifier=verifier, coordinator=coordinator, volunteer=volunteer)
             groups_demo.measure_coverage_if_stale()
+        self.stdout.write(
+            f"Species: {len(species_report.created)} created, {len(species_report.updated)} updated."
+        )
         self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:
             self.stdout.write(f"  {email:40} {what}")
