@@ -451,7 +451,10 @@ def load_species():
             )
             row.save()
         changed = [field for field, text in CURATED.get(key, {}).items() if not getattr(row, field) and text]
-        for field in changed:
+        if not row.common_name:  # the checklist names no common names (e.g. for Fallopia japonica)
+            row.common_name = common_name
+            changed += ["common_name", "search_names"]
+        for field in set(changed) & set(CURATED.get(key, {})):
             setattr(row, field, CURATED[key][field])
         if key in ALERT_REASONS and not row.alert_reason:
             row.on_alert_list, row.alert_reason = True, ALERT_REASONS[key]

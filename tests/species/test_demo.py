@@ -68,7 +68,9 @@ def test_loading_the_demo_twice_changes_nothing():
 def test_the_demo_has_curated_species_an_alert_list_and_targets():
     load_demo()
 
-    assert Species.objects.count() == len(demo.DEMO_SPECIES)
+    # The import brings the shipped lists; every species the demo writes about is among them.
+    demo_binomials = [binomial_of(names[0]) for names in demo.DEMO_SPECIES.values()]
+    assert Species.objects.filter(binomial__in=demo_binomials).count() == len(demo.DEMO_SPECIES)
     balsam = Species.objects.get(binomial="impatiens glandulifera")
     assert balsam.common_name == "Himalayan balsam"
     for field in ("identification", "similar_species", "impacts", "management", "biosecurity", "legislation"):
