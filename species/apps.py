@@ -11,6 +11,7 @@ class SpeciesConfig(AppConfig):
     def ready(self):
         from groups import scoping
 
+        from . import emails  # noqa: F401  (registers the email kinds)
         from .models import Sighting, Species, inside_groups
 
         # A sighting belongs to every group whose coverage contains its point.

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import status_page
 
 app_name = "species"
 
-urlpatterns = []
+urlpatterns = [
+    path("sightings/<uuid:reference>/", status_page.sighting_status, name="sighting_status"),
+]
