@@ -19,6 +19,7 @@ from groups import emails, services
 from groups.models import Membership
 from lagportal.lib import mail
 from lagportal.lib.models import Message
+from species import emails as species_emails
 
 from ..factories import UserFactory
 from ..groups.factories import GroupFactory, MeetingFactory, UpdateFactory, make_coordinator, make_member
@@ -138,6 +139,22 @@ def contact_scenario():
     return None
 
 
+def sighting_decision_scenario():
+    """A verifier accepts a sighting; its recorder (no account) follows the record by its link."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import NNSS_STAFF
+    from species import services as species_services
+
+    from ..species.factories import SightingFactory
+
+    verifier = UserFactory(is_staff=True)
+    verifier.groups.add(Group.objects.get(name=NNSS_STAFF))
+    sighting = SightingFactory(recorder=None, recorder_email="rita@example.org")
+    species_services.decide([sighting], "correct", "The photo shows the flowers clearly.", verifier)
+    return None
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -153,6 +170,7 @@ SCENARIOS = {
     emails.REQUEST_WAITING_NATIONAL: lambda: request_waiting_scenario(to_national=True),
     emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
     "pages/emails/contact_acknowledgement": contact_scenario,
+    species_emails.DECISION: sighting_decision_scenario,
 }
 
 

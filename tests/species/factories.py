@@ -8,11 +8,21 @@ from species.models import LocationSource, Sighting, Species
 from ..groups.factories import CARLISLE
 
 
+def _letters(n):
+    """`n` written in letters (0 → "a", 26 → "ba"): species are matched on their words, not digits."""
+    word = ""
+    while True:
+        n, letter = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[letter] + word
+        if n == 0:
+            return word
+
+
 class SpeciesFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Species
 
-    scientific_name = factory.Sequence(lambda n: f"Testgenus species{n}")
+    scientific_name = factory.Sequence(lambda n: f"Testgenus species{_letters(n)}")
     slug = factory.Sequence(lambda n: f"testgenus-species{n}")
     common_name = factory.Sequence(lambda n: f"Test weed {n}")
     kingdom = "Plantae"
