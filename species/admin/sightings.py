@@ -11,8 +11,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Replace, Upper
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -292,15 +293,17 @@ class SightingAdmin(GroupScopedModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def get_search_results(self, request, queryset, search_term):
+        """Species by name as forgivingly as the species directory, or a grid reference however
+        it was spaced ("NY4055" finds "NY 40 55")."""
         term = " ".join(search_term.split())[:100]
         if not term:
             return queryset, False
         species = Species.objects.search(term).order_by().values("pk")
-        compact = term.replace(" ", "").upper()
-        matches = Q(species__in=species) | Q(grid_reference__icontains=term)
-        if compact != term:
-            matches |= Q(grid_reference__icontains=compact)
-        return queryset.filter(matches), False
+        compact_reference = Replace(Upper("grid_reference"), Value(" "), Value(""))
+        queryset = queryset.alias(compact_reference=compact_reference).filter(
+            Q(species__in=species) | Q(compact_reference__contains=term.replace(" ", "").upper())
+        )
+        return queryset, False
 
     # --- Columns and fields ---
 
