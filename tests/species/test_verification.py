@@ -3,99 +3,18 @@ the email to the recorder, and who may not verify."""
 
 import pytest
 from django.contrib.admin import helpers
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
-from species import following, services
+from species import services
 from species.models import Decision, Sighting, VerificationStatus
 
-from ..factories import UserFactory
-from ..groups.factories import CARLISLE, NORWICH, GroupFactory, make_coordinator, square
-from .factories import SightingFactory, SpeciesFactory
+from ..groups.factories import CARLISLE
+from .verification_fixtures import *  # noqa: F403  (fixtures)
+from .verification_fixtures import sighting_at, url
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://lagportal.example.org"
-
-
-# --- Fixtures shared with test_verification_admin.py ---------------------------------------------
-
-
-@pytest.fixture
-def eden(db):
-    return GroupFactory(name="Eden Balsam Bashers", coverage=square(*CARLISLE))
-
-
-@pytest.fixture
-def norfolk(db):
-    return GroupFactory(name="Norfolk Invasives", coverage=square(*NORWICH))
-
-
-@pytest.fixture
-def eden_coordinator(coordinator, eden):
-    make_coordinator(coordinator, eden)
-    return coordinator
-
-
-@pytest.fixture
-def norfolk_coordinator(db, norfolk):
-    user = UserFactory(email="olive@example.org", full_name="Olive Other")
-    make_coordinator(user, norfolk)
-    return user
-
-
-@pytest.fixture
-def staff_without_verify(db):
-    """Staff who see every sighting (and may change them, as far as Django's permissions go) but
-    hold no `species.verify_sighting`."""
-    user = UserFactory(email="stan@example.org", full_name="Stan Staff", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="species", codename__in=["view_sighting", "change_sighting"]
-        ),
-        Permission.objects.get(codename="manage_all_groups"),
-    )
-    return user
-
-
-@pytest.fixture
-def balsam(db):
-    return SpeciesFactory(scientific_name="Impatiens glandulifera", common_name="Himalayan balsam")
-
-
-def sighting_at(place, **fields):
-    latitude, longitude = place
-    from django.contrib.gis.geos import Point
-
-    return SightingFactory(location=Point(longitude, latitude, srid=4326), **fields)
-
-
-@pytest.fixture
-def in_eden(balsam):
-    return sighting_at(
-        CARLISLE, species=balsam, recorder_name="Rita Recorder", recorder_email="rita@example.org"
-    )
-
-
-@pytest.fixture
-def in_norfolk(balsam):
-    return sighting_at(
-        NORWICH, species=balsam, recorder_name="Norman Recorder", recorder_email="norman@example.org"
-    )
-
-
-def url(name, *args):
-    return reverse(f"admin:species_sighting_{name}", args=args)
-
-
-@pytest.fixture
-def followers_told(monkeypatch):
-    """The sightings `species.following.tell_followers` was called with (the following work owns
-    what it does)."""
-    told = []
-    monkeypatch.setattr(following, "tell_followers", told.append)
-    return told
 
 
 # --- The service ----------------------------------------------------------------------------------
