@@ -12,10 +12,10 @@ from django.db.models import Exists, Q, Value
 
 from .models import ACCEPTED, CheckFlag, Sighting, Species
 
-# A verified record of the species within this distance makes a new one unremarkable. 50 km is
-# about the spread of a hectad's neighbours: the size of a county, where a species found in one
-# catchment is often found in the next. Farther than that, the record may be a new outbreak (or a
-# misidentification) and is worth a second look.
+# A verified record of the species within this distance makes a new one unremarkable: 50 km is
+# about the size of a county, over which a species found in one catchment is often found in the
+# next. Farther than that, the record may be a new outbreak (or a misidentification) and is worth
+# a second look.
 FAR_FROM_OTHERS_M = 50_000
 
 # Two records of the same species on the same day within this distance are most likely one

@@ -1,10 +1,10 @@
 """What the sightings add to the admin's home page: for verifiers, the sightings waiting for a
 decision (alert-list species first); for coordinators, the sightings in their groups' areas still
-to be dealt with. Each runs two queries at most (the rows, and the count when there are more),
-however many sightings there are.
+to be dealt with. Each runs one query, however many sightings there are: the rows it lists carry
+the count of all of them (a window over the whole set, counted before the LIMIT).
 """
 
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
@@ -38,6 +38,12 @@ def _item(sighting, details):
     )
 
 
+def _page_and_total(sightings):
+    """The first HOME_ITEMS of `sightings` and how many there are, in one query."""
+    page = list(sightings.annotate(total=Window(Count("pk")))[:HOME_ITEMS])
+    return page, (page[0].total if page else 0)
+
+
 def _flags(sighting):
     labels = dict(CheckFlag.choices)
     return "; ".join(str(labels.get(flag, flag)) for flag in sighting.flags)
@@ -52,9 +58,8 @@ def sightings_waiting_for_verification(request):
         .select_related("species")
         .order_by(F("species__on_alert_list").desc(nulls_last=True), "created_at", "pk")
     )
-    page = list(waiting[:HOME_ITEMS])
+    page, total = _page_and_total(waiting)
     items = [_item(sighting, _flags(sighting) or _("no flags")) for sighting in page]
-    total = len(items) if len(items) < HOME_ITEMS else waiting.count()
     return Section(
         _("Sightings waiting for verification"),
         items,
@@ -79,9 +84,8 @@ def sightings_in_my_areas(request):
         .select_related("species")
         .order_by("-created_at", "-pk")
     )
-    page = list(to_deal_with[:HOME_ITEMS])
+    page, total = _page_and_total(to_deal_with)
     items = [_item(sighting, sighting.get_status_display()) for sighting in page]
-    total = len(items) if len(items) < HOME_ITEMS else to_deal_with.count()
     return Section(
         _("Sightings in your groups' areas, still to be dealt with"),
         items,
