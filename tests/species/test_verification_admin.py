@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from lagportal.lib.workspace import HOME_ITEMS
 from species import services
 from species.models import CheckFlag, Decision, Sighting, SightingPhoto, Treatment, VerificationStatus
 
