@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups import scoping
 from lagportal.lib.workspace import HOME_ITEMS, Item, Section, home_section
@@ -61,7 +62,12 @@ def sightings_waiting_for_verification(request):
     page, total = _page_and_total(waiting)
     items = [_item(sighting, _flags(sighting) or _("no flags")) for sighting in page]
     return Section(
-        _("Sightings waiting for verification"),
+        ngettext(
+            "%(count)d sighting waiting for verification",
+            "%(count)d sightings waiting for verification",
+            total,
+        )
+        % {"count": total},
         items,
         total,
         more_url=_list_url(status__exact=VerificationStatus.NOT_REVIEWED),
@@ -87,7 +93,12 @@ def sightings_in_my_areas(request):
     page, total = _page_and_total(to_deal_with)
     items = [_item(sighting, sighting.get_status_display()) for sighting in page]
     return Section(
-        _("Sightings in your groups' areas, still to be dealt with"),
+        ngettext(
+            "%(count)d sighting in your groups' areas still to be dealt with",
+            "%(count)d sightings in your groups' areas still to be dealt with",
+            total,
+        )
+        % {"count": total},
         items,
         total,
         more_url=_list_url(treatment__exact=Treatment.PRESENT),

@@ -337,9 +337,9 @@ def test_verifiers_see_the_sightings_waiting_with_a_count_and_a_link(client, bal
 
     page = client.get(reverse("admin:index")).content.decode()
 
-    assert "Sightings waiting for verification" in page
+    assert "10 sightings waiting for verification" in page
     # Alert-list species first, with their flags.
-    first = page.index("Sightings waiting for verification")
+    first = page.index("10 sightings waiting for verification")
     assert page.index("Asian hornet", first) < page.index("Himalayan balsam", first)
     assert "Far from any other verified record of the species" in page
     assert f'href="{url("change", hornet.pk)}"' in page
@@ -352,8 +352,8 @@ def test_coordinators_see_the_sightings_in_their_areas_still_to_deal_with(
     treated = sighting_at(CARLISLE, species=SpeciesFactory(common_name="Giant hogweed"), treatment="treated")
     client.force_login(eden_coordinator)
     page = text_of(client.get(reverse("admin:index")))
-    assert "Sightings in your groups' areas, still to be dealt with" in page
-    assert "Sightings waiting for verification" not in page
+    assert "1 sighting in your groups' areas still to be dealt with" in page
+    assert "waiting for verification" not in page
     assert f'href="{url("change", in_eden.pk)}"' in page
     assert f'href="{url("change", in_norfolk.pk)}"' not in page
     assert f'href="{url("change", treated.pk)}"' not in page
@@ -362,7 +362,7 @@ def test_coordinators_see_the_sightings_in_their_areas_still_to_deal_with(
 def test_staff_who_neither_verify_nor_coordinate_get_neither_section(client, in_eden, staff_without_verify):
     client.force_login(staff_without_verify)
     page = client.get(reverse("admin:index")).content.decode()
-    assert "Sightings waiting for verification" not in page
+    assert "waiting for verification" not in page
     assert "still to be dealt with" not in page
 
 
