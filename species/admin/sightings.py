@@ -220,6 +220,8 @@ class SightingAdmin(GroupScopedModelAdmin):
     list_select_related = ["species"]
     # A million rows: counting them all on every page costs more than it tells.
     show_full_result_count = False
+    # Counting each filter's choices (a spatial count per group area) would cost more still.
+    show_facets = admin.ShowFacets.NEVER
     inlines = [DecisionInline, SightingPhotoInline]
     actions = ["decide_selected"]
     fieldsets = [
