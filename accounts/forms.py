@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ApiToken, User
 
 # Set by the email confirmation page for a person it could not sign in (another browser, or
 # later than allauth's LOGIN_TIMEOUT): the sign-in page then shows the address already filled in.
@@ -111,3 +111,13 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password. Your account has not been deleted."))
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text=_("What it is for, so you can tell your tokens apart: e.g. “Recording app on my phone”."),
+        error_messages={"required": _("Give the token a name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,16 +1,18 @@
-"""Workflows on a person's account: export everything we hold, and erase it."""
+"""Workflows on a person's account: export everything we hold, erase it, and their API tokens."""
+
+import secrets
 
 from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from lagportal.lib import mail
 
 from .emails import ACCOUNT_DELETED
-from .models import User
+from .models import ApiToken, User
 from .signals import collect_personal_data, erase_personal_data
 
 
@@ -42,3 +44,50 @@ def delete_account(user, *, by_staff=False):
         forget_address=True,
     )
     user.delete()
+
+
+# Enough for a phone, a tablet and a few recording tools; revoked tokens do not count.
+MAX_ACTIVE_API_TOKENS = 10
+
+
+class ApiTokenError(Exception):
+    """A token could not be made; the message says why, for the person."""
+
+
+@transaction.atomic
+def create_api_token(user, name):
+    """Make a token for `user`; return it with its secret, which is stored only as a hash.
+
+    Raises ApiTokenError when the person already holds MAX_ACTIVE_API_TOKENS active tokens or an
+    active token of that name.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()  # serialises the checks below
+    tokens = ApiToken.objects.active().filter(user=user)
+    if tokens.count() >= MAX_ACTIVE_API_TOKENS:
+        raise ApiTokenError(
+            ngettext(
+                "You already have %(count)d token, the most one person may hold. Revoke one you no "
+                "longer use to make another.",
+                "You already have %(count)d tokens, the most one person may hold. Revoke one you no "
+                "longer use to make another.",
+                MAX_ACTIVE_API_TOKENS,
+            )
+            % {"count": MAX_ACTIVE_API_TOKENS}
+        )
+    if tokens.filter(name__iexact=name).exists():
+        raise ApiTokenError(
+            gettext("You already have a token called “%(name)s”. Give this one another name.")
+            % {"name": name}
+        )
+    secret = ApiToken.SCHEME + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[: ApiToken.PREFIX_LENGTH], secret_hash=ApiToken.hash_of(secret)
+    )
+    return token, secret
+
+
+def revoke_api_token(token):
+    """Revoke `token` for good (a token already revoked keeps its first time); return it."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from lagportal.lib.mail import label_of
 from lagportal.lib.models import Message
 
-from .models import User
+from .models import ApiToken, User
 
 collect_personal_data = Signal()
 erase_personal_data = Signal()
@@ -44,6 +44,17 @@ def collect_account(sender, user, **kwargs):
             }
             for session in UserSession.objects.filter(user=user).order_by("created_at")
         ],
+        # Neither the secret (never stored) nor its hash: what the person sees on their tokens page.
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.prefix,
+                "created_at": token.created_at,
+                "last_used_at": token.last_used_at,
+                "revoked_at": token.revoked_at,
+            }
+            for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+        ],
         "emails": [
             {
                 "kind": str(label_of(message.kind)),
@@ -57,3 +68,9 @@ def collect_account(sender, user, **kwargs):
             for message in Message.objects.naming(user).order_by("queued_at")
         ],
     }
+
+
+@receiver(erase_personal_data, sender=User, dispatch_uid="accounts.erase_api_tokens")
+def erase_api_tokens(sender, user, **kwargs):
+    """API tokens go with the account, revoked or not."""
+    ApiToken.objects.filter(user=user).delete()

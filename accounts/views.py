@@ -8,14 +8,16 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from . import services
-from .forms import SIGN_IN_EMAIL_SESSION_KEY, DeleteAccountForm, ProfileForm
+from .forms import SIGN_IN_EMAIL_SESSION_KEY, ApiTokenForm, DeleteAccountForm, ProfileForm
+from .models import ApiToken
 
 
 @login_required
@@ -55,6 +57,42 @@ def delete_account(request):
             messages.success(request, _("Your account and your personal data have been deleted."))
             return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@never_cache  # the answer to making a token holds its secret
+@login_required
+def api_tokens(request):
+    """List the person's active API tokens and make a new one, whose secret is shown once."""
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    new_token = secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token, secret = services.create_api_token(request.user, form.cleaned_data["name"])
+        except services.ApiTokenError as error:
+            form.add_error("name", str(error))
+        else:
+            # The secret is shown in the answer to this POST, not after a redirect: it is kept
+            # nowhere (not even in the session) but in the person's copy.
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.active().filter(user=request.user)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token, "secret": secret},
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, pk):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.revoke_api_token(token)
+    messages.success(
+        request,
+        _("The token “%(name)s” has been revoked: apps using it can no longer act for you.")
+        % {"name": token.name},
+    )
+    return redirect("accounts:api_tokens")
 
 
 class ConfirmEmailView(allauth_views.ConfirmEmailView):

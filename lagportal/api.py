@@ -1,21 +1,25 @@
-"""The public, read-only JSON API under /api/, described at /api/openapi.json (see docs/api.md)."""
+"""The public JSON API under /api/, described at /api/openapi.json (see docs/api.md)."""
 
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from groups.api import router as groups_router
 from lagportal.lib.api_schemas import NOT_FOUND
+from species.api import router as species_router
 
 # No interactive docs page: Swagger's assets come from a CDN, which the site's CSP forbids.
 api = NinjaAPI(
     title="LAG Portal API",
     version="1",
-    description="Public, read-only data about the invasive non-native species Local Action Groups "
-    "of Great Britain: which groups cover a place, the directory of groups, and each group.",
+    description="Public data about the invasive non-native species Local Action Groups of Great Britain "
+    "and the species they work on: which groups cover a place, the directory of groups, each group, and "
+    "the species with their curated text. Reading needs no key; what acts for a person needs their "
+    "personal API token (made under My account) as `Authorization: Bearer <token>`.",
     urls_namespace="api",
     docs_url=None,
 )
 api.add_router("/groups", groups_router)
+api.add_router("/species", species_router)
 
 
 @csrf_exempt  # as ninja's own views: the API has no forms, and any method gets the same 404

@@ -21,7 +21,7 @@ from .forms import ContactForm, Topic
 from .lib.http import Version, cached_public_page, version_tag
 
 # When the privacy notice and the accessibility statement were last reviewed: change with them.
-PRIVACY_NOTICE_UPDATED = date(2026, 11, 23)
+PRIVACY_NOTICE_UPDATED = date(2026, 12, 5)
 STATEMENT_PREPARED = date(2026, 11, 23)
 
 

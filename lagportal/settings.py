@@ -237,6 +237,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     # The contact form (lagportal/pages.py): per address too, as each message acknowledges to it.
     "contact": "5/h/ip,3/h/key",
+    # Writes through the API (accounts/api_auth.py), per personal token: a day's field records can be
+    # sent at once, a runaway app cannot flood the verifiers.
+    "api_write": "20/m/key,200/h/key",
+    # Sightings reported without signing in (species/report_views.py): per address too, as each gets
+    # a receipt. A school's or a field trip's shared connection still gets ten an hour.
+    "report_sighting": "10/h/ip,5/h/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
 

@@ -11,10 +11,23 @@ from typing import Any
 from ninja import Field, Schema
 
 NOT_FOUND = "Not Found"
+UNAUTHORIZED = "Unauthorized"
 
 
 class NotFound(Schema):
     detail: str = Field(description="Always “Not Found”.", json_schema_extra={"example": NOT_FOUND})
+
+
+class Unauthorized(Schema):
+    detail: str = Field(
+        description="Always “Unauthorized”: no token, or one that is unknown, revoked or its person's account "
+        "closed.",
+        json_schema_extra={"example": UNAUTHORIZED},
+    )
+
+
+class RateLimited(Schema):
+    detail: str = Field(description="Why the request was refused, for the person using the app.")
 
 
 class InvalidParameter(Schema):

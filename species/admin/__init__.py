@@ -1,3 +1,3 @@
 """The species admin, one module per part: species pages, sightings and their verification."""
 
-from . import sightings  # noqa: F401
+from . import open_data, sightings  # noqa: F401

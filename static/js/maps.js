@@ -156,6 +156,9 @@
     });
   }
 
+  // Other maps (static/js/sightings_map.js) start from the same plain map.
+  window.LagPortalMaps = { createMap: createMap, fetchJson: fetchJson, el: el };
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof L !== "undefined") {
       document.querySelectorAll("[data-map=coverage]").forEach(coverageMap);

@@ -16,14 +16,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.roles import PORTAL_APPS
 from groups import emails, services
 from groups.models import ActionItem, Meeting, Membership, MembershipRole, Role, Update
 from lagportal.lib import mail
 from lagportal.lib.models import Message
+from species.models import Decision, Sighting, Subscription, Treatment, VerificationStatus
 
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, make_member
+from ..species.factories import SightingFactory, SpeciesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,9 @@ def membership_row(user, group):
 
 # (model, field) → make(user, group) returning the text that must appear in the person's export.
 ROWS = {
+    (ApiToken, "user"): lambda user, group: (
+        account_services.create_api_token(user, "Recording app on the allotment phone")[0].name
+    ),
     (Membership, "user"): lambda user, group: make_member(user, group) and group.name,
     (MembershipRole, "membership"): lambda user, group: services.give_role(
         _membership(user, group), Role.TREASURER
@@ -71,6 +76,29 @@ ROWS = {
                 emails.NEW_MEMBER, to="coordinator@example.org", about=_membership(user, group), person=user
             )[0].kind
         )
+    ),
+    (Sighting, "recorder"): lambda user, group: (
+        (
+            SightingFactory(
+                recorder=user, recorder_email=user.email, habitat_notes=f"Under the bridge by {group.name}"
+            )
+        ).habitat_notes
+    ),
+    (Sighting, "treated_by"): lambda user, group: (
+        SightingFactory(
+            treated_by=user, treatment=Treatment.TREATED, treatment_note=f"Pulled by hand with {group.name}"
+        ).treatment_note
+    ),
+    (Decision, "verifier"): lambda user, group: (
+        Decision.objects.create(
+            sighting=SightingFactory(status=VerificationStatus.CORRECT),
+            status=VerificationStatus.CORRECT,
+            verifier=user,
+            comment=f"Clear photo, sent to {group.name}",
+        ).comment
+    ),
+    (Subscription, "user"): lambda user, group: (
+        Subscription.objects.create(user=user, species=SpeciesFactory(), group=group).species.scientific_name
     ),
 }
 

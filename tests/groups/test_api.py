@@ -334,6 +334,14 @@ def test_the_openapi_document_declares_every_answer_of_each_path_with_its_schema
             "200": {"$ref": "#/components/schemas/GroupDetail"},
             "404": {"$ref": "#/components/schemas/NotFound"},
         },
+        "/api/species": {
+            "200": {"$ref": "#/components/schemas/PagedSpeciesSummary"},
+            "422": {"$ref": "#/components/schemas/InvalidParameters"},
+        },
+        "/api/species/{slug}": {
+            "200": {"$ref": "#/components/schemas/SpeciesDetail"},
+            "404": {"$ref": "#/components/schemas/NotFound"},
+        },
     }
     schemas = document["components"]["schemas"]
     assert "distance_km" in schemas["NearbyGroup"]["properties"]

@@ -43,8 +43,12 @@ from ..lib.test_email_links import SCENARIOS
 
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 WORD = re.compile(r"[A-Za-z]{2,}")
-# Web and email addresses (the data's, the settings') are not words to translate.
-ADDRESSES = re.compile(r"""(?:https?://|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+""")
+# Web and email addresses (the data's, the settings') are not words to translate, nor are Ordnance
+# Survey grid references (NY 402 557, SD46T): codes, the same in every language.
+ADDRESSES = re.compile(
+    r"""(?:https?://|www\.)[^\s"'<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"""
+    r"""|\b[HJNOST][A-HJ-Z](?: ?\d{1,5}){1,2}[A-NP-Z]?\b"""
+)
 
 # Attributes whose values people read (or hear): the scripts' words are data-…-label attributes
 # (data-app-label is the admin's name for an app, in its autocomplete widgets).
@@ -247,6 +251,9 @@ ALLOWED_TEXT = {
     "user session": "allauth.usersessions",
     # The made-up language's own code, in <html lang> and the feed's <language>.
     PSEUDO: "the language's code",
+    # The letters of the Ordnance Survey's 100 km grid square of Carlisle, where the scenarios' records
+    # are: part of a grid reference ("NY 40 55"), not a word.
+    "NY": "an OS grid reference",
 }
 ALLOWED = re.compile("|".join(rf"\b{re.escape(text)}\b" for text in ALLOWED_TEXT))
 
@@ -392,6 +399,7 @@ def public_pages(portal):
         f"/groups/{slug}/updates/follow/",
         "/contact/",
         "/contact/write/?topic=start-a-group&place=Keswick",
+        "/species/report/",
         "/privacy/",
         "/accessibility/",
         "/cookies/",
@@ -409,11 +417,15 @@ def volunteer_pages(portal):
         reverse("accounts:profile"),
         reverse("accounts:delete_account"),
         "/groups/mine/",
+        "/species/report/",
+        "/species/sightings/mine/",
         f"/groups/{slug}/",
         f"/groups/{slug}/meetings/{portal['meeting'].pk}/",
         f"/groups/{slug}/leave/",
         f"/groups/{portal['open_group'].slug}/join/",
         f"/groups/emails/stop-updates/{portal['membership'].stop_updates_token()}/",
+        reverse("species:following"),
+        reverse("species:follow"),
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("usersessions_list"),
@@ -442,6 +454,16 @@ def test_forms_errors_and_messages_are_all_translated(made_up_language, portal, 
         client, "/accounts/login/", method="post", data={"login": "vera@example.org", "password": "x"}
     )
     untranslated.page(client, "/accounts/signup/", method="post", data={"email": "not-an-address"})
+    report = {"seen_on": "2999-01-01", "grid_reference": "SD456", "species": pseudo("Nothing like it")}
+    untranslated.page(client, "/species/report/", method="post", data=report)
+    report = {
+        "seen_on": (timezone.localdate() - timezone.timedelta(days=1)).isoformat(),
+        "grid_reference": "NY 40 56",
+        "species_description": pseudo("Pink flowers"),
+        "recorder_name": pseudo("Ann"),
+        "recorder_email": "ann@example.org",
+    }
+    untranslated.page(client, "/species/report/", method="post", data=report)  # and its status page
 
     client.force_login(portal["volunteer"])
     profile = {"full_name": "", "phone": "call me", "emergency_contact_phone": "01234 567890"}
@@ -451,6 +473,11 @@ def test_forms_errors_and_messages_are_all_translated(made_up_language, portal, 
     slug = portal["group"].slug
     untranslated.page(client, f"/groups/{slug}/update-emails/", method="post", data={"update_emails": "off"})
     untranslated.page(client, f"/groups/{portal['open_group'].slug}/join/", method="post")
+    follow = {"what": "species", "species": "", "area": "postcode", "postcode": "99", "radius_km": "99"}
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
+    follow = {"what": "alert_list", "area": "group", "group": portal["group"].pk}
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
+    untranslated.page(client, reverse("species:follow"), method="post", data=follow)
     untranslated.page(client, f"/groups/{slug}/leave/", method="post")
     untranslated.page(
         Client(), f"/groups/emails/stop-updates/{portal['membership'].stop_updates_token()}/", method="post"

@@ -155,6 +155,57 @@ def sighting_decision_scenario():
     return None
 
 
+def followed_sighting_scenario():
+    from django.contrib.gis.geos import Point
+
+    from species import services as species_services
+    from species.models import VerificationStatus
+
+    from ..groups.factories import CARLISLE
+    from ..species.factories import SightingFactory, SpeciesFactory
+
+    group = GroupFactory(name="Eden Balsam Bashers")
+    person = UserFactory(email="fern@example.org")
+    balsam = SpeciesFactory(scientific_name="Impatiens glandulifera", common_name="Himalayan balsam")
+    species_services.follow(person, species=balsam, group=group)
+    sighting = SightingFactory(
+        species=balsam, location=Point(CARLISLE[1], CARLISLE[0], srid=4326), status=VerificationStatus.CORRECT
+    )
+    species_services.tell_followers(sighting)
+    return person
+
+
+def sighting_scenario(recipient_kind):
+    """A sighting of an alert-list species in a group's area, reported by someone signed in; the
+    person the `recipient_kind` email goes to."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.contrib.gis.geos import Point
+
+    from accounts.roles import NNSS_STAFF
+    from species import services as species_services
+    from species.locations import Location
+
+    from ..groups.factories import CARLISLE
+    from ..species.factories import SpeciesFactory
+
+    staff = UserFactory(email="nia@example.org", is_staff=True)
+    staff.groups.add(Group.objects.get(name=NNSS_STAFF))
+    coordinator = UserFactory(email="callum@example.org")
+    make_coordinator(coordinator, GroupFactory(name="Eden Rivers Trust"))
+    recorder = UserFactory(email="ann@example.org")
+    species_services.report_sighting(
+        species=SpeciesFactory(on_alert_list=True),
+        seen_on=datetime.date.today(),
+        location=Location(Point(CARLISLE[1], CARLISLE[0], srid=4326), 10, "map"),
+        recorder=recorder,
+        recorder_name="Ann Walker",
+        recorder_email=recorder.email,
+    )
+    return {"alert": staff, "in_area": coordinator, "receipt": recorder}[recipient_kind]
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -171,6 +222,10 @@ SCENARIOS = {
     emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
     "pages/emails/contact_acknowledgement": contact_scenario,
     species_emails.DECISION: sighting_decision_scenario,
+    "species/emails/followed_sighting": followed_sighting_scenario,
+    "species/emails/alert_sighting": lambda: sighting_scenario("alert"),
+    "species/emails/sighting_in_area": lambda: sighting_scenario("in_area"),
+    "species/emails/sighting_receipt": lambda: sighting_scenario("receipt"),
 }
 
 

@@ -8,13 +8,13 @@ from species.models import LocationSource, Sighting, Species
 from ..groups.factories import CARLISLE
 
 
-def _letters(n):
-    """`n` written in letters (0 → "a", 26 → "ba"): species are matched on their words, not digits."""
+def letters(n):
+    """`n` as letters (0 → "a", 26 → "ba"): species are matched on words, which have no digits."""
     word = ""
     while True:
-        n, letter = divmod(n, 26)
-        word = "abcdefghijklmnopqrstuvwxyz"[letter] + word
-        if n == 0:
+        n, rest = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[rest] + word
+        if not n:
             return word
 
 
@@ -22,8 +22,8 @@ class SpeciesFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Species
 
-    scientific_name = factory.Sequence(lambda n: f"Testgenus species{_letters(n)}")
-    slug = factory.Sequence(lambda n: f"testgenus-species{n}")
+    scientific_name = factory.Sequence(lambda n: f"Testgenus species{letters(n)}")
+    slug = factory.Sequence(lambda n: f"testgenus-species{letters(n)}")
     common_name = factory.Sequence(lambda n: f"Test weed {n}")
     kingdom = "Plantae"
     environments = ["terrestrial"]

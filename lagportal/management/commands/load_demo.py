@@ -11,6 +11,7 @@ from accounts import demo as accounts_demo
 from groups import demo as groups_demo
 from groups import importers
 from lagportal.lib.models import Outcode
+from species import demo as species_demo
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             groups = groups_demo.load_groups()
             groups_demo.load_members(groups, *accounts_demo.demo_users("coordinator", "volunteer"))
             groups_demo.load_running(groups)
+            verifier, coordinator, volunteer = accounts_demo.demo_users("staff", "coordinator", "volunteer")
+            species_demo.load(groups, verifier=verifier, coordinator=coordinator, volunteer=volunteer)
             groups_demo.measure_coverage_if_stale()
         self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:

@@ -1,0 +1,225 @@
+"""Verified sightings as open data: blurred squares for the public map, and what decides their version.
+
+Locations are blurred in PostGIS, never in Python: a point is moved to the centre of the British
+National Grid square (EPSG:27700) that contains it, 1 km for ordinary species and 10 km for species
+marked sensitive (and for records located less precisely than 1 km, so a square never looks more
+precise than the record behind it). Nothing that names or reaches a person leaves this module: no
+recorder, no exact point, no grid reference as typed, no id.
+"""
+
+from django.contrib.gis.db.models import PointField
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Max, Min, Q, Value, When
+
+from lagportal.lib.http import Version, version_tag
+
+from .models import ACCEPTED, Decision, Sighting, Species, Treatment
+
+BRITISH_NATIONAL_GRID = 27700
+ORDINARY_SQUARE_M = 1_000
+SENSITIVE_SQUARE_M = 10_000
+GEOJSON_DECIMALS = 5  # about a metre: far finer than the squares, so the centres stay exact enough
+
+
+class GridSquareCentre(Func):
+    """The centre, in WGS84, of the British National Grid square of `size` metres containing `point`.
+
+    ST_SnapToGrid with its origin at half a square rounds each coordinate to the nearest centre,
+    which is the centre of the square the point lies in.
+    """
+
+    output_field = PointField(srid=4326)
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        point_sql, point_params = compiler.compile(self.source_expressions[0])
+        size_sql, size_params = compiler.compile(self.source_expressions[1])
+        size = f"({size_sql})"
+        sql = (
+            f"ST_Transform(ST_SnapToGrid(ST_Transform({point_sql}, {BRITISH_NATIONAL_GRID}), "
+            f"{size} / 2.0, {size} / 2.0, {size}, {size}), 4326)"
+        )
+        return sql, (*point_params, *size_params * 4)
+
+
+class X(Func):
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class Y(Func):
+    function = "ST_Y"
+    output_field = FloatField()
+
+
+class BritishGridIndex(Func):
+    """Which square of `size` metres a WGS84 point lies in, along the easting ("x") or northing ("y")."""
+
+    output_field = IntegerField()
+
+    def __init__(self, point, axis, size):
+        self.axis = {"x": "ST_X", "y": "ST_Y"}[axis]
+        self.size = int(size)
+        super().__init__(point)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        point_sql, params = compiler.compile(self.source_expressions[0])
+        sql = f"floor({self.axis}(ST_Transform({point_sql}, {BRITISH_NATIONAL_GRID})) / {self.size})::integer"
+        return sql, params
+
+
+def public_square_size():
+    """The side, in metres, of the square a verified record is blurred to on public maps."""
+    return Case(
+        When(
+            Q(species__is_sensitive=True) | Q(uncertainty_m__gt=ORDINARY_SQUARE_M),
+            then=Value(SENSITIVE_SQUARE_M),
+        ),
+        default=Value(ORDINARY_SQUARE_M),
+        output_field=IntegerField(),
+    )
+
+
+def public_sightings(*, species=None, year=None, treatment=None):
+    """The verified records the public may see (as blurred squares), filtered."""
+    sightings = Sighting.objects.verified().filter(species__isnull=False)
+    if species is not None:
+        sightings = sightings.filter(species=species)
+    if year is not None:
+        sightings = sightings.filter(seen_on__year=year)
+    if treatment:
+        sightings = sightings.filter(treatment=treatment)
+    return sightings
+
+
+def public_squares(sightings):
+    """One row per species, blurred square and treatment state: how many records, first and last
+    seen. One query, however many records."""
+    return (
+        sightings.annotate(square_m=public_square_size())
+        .annotate(centre=GridSquareCentre("location", F("square_m")))
+        .annotate(longitude=X("centre"), latitude=Y("centre"))
+        .values(
+            "species__scientific_name",
+            "species__common_name",
+            "species__slug",
+            "square_m",
+            "longitude",
+            "latitude",
+            "treatment",
+        )
+        .annotate(records=Count("pk"), first_seen=Min("seen_on"), last_seen=Max("seen_on"))
+        .order_by("species__scientific_name", "latitude", "longitude", "treatment")
+    )
+
+
+def _year_month(day):
+    return f"{day:%Y-%m}"
+
+
+def geojson_features(sightings, species_url):
+    """The GeoJSON features of `sightings`' blurred squares; `species_url(slug)` links each species."""
+    return [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    round(row["longitude"], GEOJSON_DECIMALS),
+                    round(row["latitude"], GEOJSON_DECIMALS),
+                ],
+            },
+            "properties": {
+                "scientific_name": row["species__scientific_name"],
+                "common_name": row["species__common_name"],
+                "species_url": species_url(row["species__slug"]),
+                "square_m": row["square_m"],
+                "treatment": row["treatment"],
+                "records": row["records"],
+                "first_seen": _year_month(row["first_seen"]),
+                "last_seen": _year_month(row["last_seen"]),
+            },
+        }
+        for row in public_squares(sightings)
+    ]
+
+
+def counts_by_species(sightings):
+    """Per species: verified records, and how many are still present (not treated or removed)."""
+    return (
+        sightings.values("species__scientific_name", "species__common_name", "species__slug")
+        .annotate(
+            records=Count("pk"),
+            still_present=Count("pk", filter=Q(treatment=Treatment.PRESENT)),
+            last_seen=Max("seen_on"),
+        )
+        .order_by("species__scientific_name")
+    )
+
+
+def counts_by_hectad(sightings):
+    """Per 10 km square (hectad): verified records, how many are still present, and the last seen."""
+    return (
+        sightings.annotate(
+            square_x=BritishGridIndex("location", "x", SENSITIVE_SQUARE_M),
+            square_y=BritishGridIndex("location", "y", SENSITIVE_SQUARE_M),
+        )
+        .values("square_x", "square_y")
+        .annotate(
+            records=Count("pk"),
+            still_present=Count("pk", filter=Q(treatment=Treatment.PRESENT)),
+            last_seen=Max("seen_on"),
+        )
+        .order_by("square_x", "square_y")
+    )
+
+
+# 100 km squares of the British National Grid, west to east and south to north, from the false
+# origin: the letters that start every grid reference.
+_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # no I
+
+
+def hectad_name(square_x, square_y):
+    """The name of the 10 km square with these indexes (eastings and northings in tens of km),
+    e.g. (33, 55) → "NY35"; "" off the grid."""
+    if not (0 <= square_x < 70 and 0 <= square_y < 130):
+        return ""
+    hundred_x, hundred_y = square_x // 10, square_y // 10
+    # The first letter names a 500 km square, the second a 100 km square within it (as in
+    # Ordnance Survey's "A guide to coordinate systems in Great Britain").
+    from_north = 19 - hundred_y
+    first = _LETTERS[from_north - from_north % 5 + (hundred_x + 10) // 5]
+    second = _LETTERS[from_north * 5 % 25 + hundred_x % 5]
+    return f"{first}{second}{square_x % 10}{square_y % 10}"
+
+
+def species_with_public_records():
+    """The species that have at least one verified record: the choices of the map's filter."""
+    return (
+        Species.objects.filter(sightings__status__in=ACCEPTED)
+        .distinct()
+        .only("scientific_name", "common_name", "slug")
+    )
+
+
+def public_version():
+    """What the public map shows changes when a verified record is added or removed, a decision is
+    made, a record or a species changes: one small query over indexed columns decides."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT
+              (SELECT count(*) FROM {Sighting._meta.db_table} WHERE status = ANY(%s)),
+              (SELECT max(updated_at) FROM {Sighting._meta.db_table}),
+              (SELECT max(id) FROM {Decision._meta.db_table}),
+              (SELECT max(decided_at) FROM {Decision._meta.db_table}),
+              (SELECT max(updated_at) FROM {Species._meta.db_table})
+            """,
+            [[str(status) for status in ACCEPTED]],
+        )
+        verified, sighting_changed, last_decision, decided, species_changed = cursor.fetchone()
+    changes = [moment for moment in (sighting_changed, decided, species_changed) if moment is not None]
+    return Version(
+        version_tag(verified, sighting_changed, last_decision, decided, species_changed),
+        max(changes) if changes else None,
+    )
