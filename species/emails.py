@@ -3,9 +3,9 @@
 Each context function re-reads the sighting when the worker sends the message, and returns None when
 the message is no longer wanted (the sighting was deleted, the coordinator gave up the role, the
 follower paused the subscription).
-None of them carries what the recorder typed (description, notes) or their name and address: the
-recorder may have no account and gave any address they liked, and a group that gets a report has not
-been told who made it.
+None of the emails to others carries what the recorder typed (description, notes) or their name and
+address: the recorder may have no account and gave any address they liked, and a group that gets a
+report has not been told who made it. The decision on a sighting goes to its recorder alone.
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +16,7 @@ from groups.scoping import coordinated_group_ids
 from lagportal.lib import mail
 
 from . import gridref
-from .models import Sighting
+from .models import Decision, Sighting
 
 ALERT_SIGHTING = "species/emails/alert_sighting"
 SIGHTING_IN_AREA = "species/emails/sighting_in_area"
@@ -88,6 +88,7 @@ def sighting_receipt(message):
         return None
     return _context(message, sighting, size=1000)
 
+
 FOLLOWED_SIGHTING = "species/emails/followed_sighting"
 
 
@@ -133,4 +134,25 @@ def followed_sighting(message):
         "manage_url": mail.site_url(message) + reverse("species:following"),
         "stop_token": token,
         "stop_url": mail.site_url(message) + reverse("species:stop_following_emails", args=[token]),
+    }
+
+
+DECISION = "species/emails/decision"
+
+
+@mail.kind(DECISION, label=_("Decision on a sighting, to the recorder"))
+def decision(message):
+    decided = Decision.objects.select_related("sighting__species").filter(pk=message.about_id).first()
+    if decided is None:
+        return None
+    # Decided again before this went: the later decision's email tells the recorder where it stands.
+    latest = decided.sighting.decisions.order_by("-decided_at", "-pk").values_list("pk", flat=True).first()
+    if latest != decided.pk:
+        return None
+    sighting = decided.sighting
+    return {
+        "decision": decided,
+        "sighting": sighting,
+        "recorder_name": sighting.recorder_name,
+        "status_url": mail.site_url(message) + sighting.get_status_url(),
     }

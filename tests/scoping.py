@@ -14,6 +14,7 @@ from groups import emails, services
 from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, MembershipRole, Role, Update
 from lagportal.lib import mail
 from lagportal.lib.models import Message
+from species.models import Sighting
 
 from .factories import UserFactory
 from .groups.factories import make_member
@@ -39,6 +40,13 @@ def make_meeting(group):
     )
 
 
+def make_sighting(group):
+    """A sighting inside the group's area (so it belongs to every group whose area holds that point)."""
+    from .species.factories import SightingFactory
+
+    return SightingFactory(location=group.coverage.point_on_surface)
+
+
 ROW_MAKERS = {
     LocalActionGroup: lambda group: group,
     Membership: make_membership,
@@ -53,4 +61,5 @@ ROW_MAKERS = {
     ),
     Update: lambda group: Update.objects.create(group=group, title=f"News from {group.name}", body="We met."),
     Message: make_message,
+    Sighting: make_sighting,
 }

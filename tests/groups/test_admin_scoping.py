@@ -16,7 +16,7 @@ from groups import scoping
 from groups.models import LocalActionGroup, Meeting, Update
 
 from ..scoping import ROW_MAKERS
-from .factories import GroupFactory, make_coordinator
+from .factories import NORWICH, GroupFactory, make_coordinator, square
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,8 @@ def group_a(db):
 
 @pytest.fixture
 def group_b(db):
-    return GroupFactory(name="Tweed Invasives")
+    # Apart from group A's area: rows that belong to groups by place (sightings) tell them apart.
+    return GroupFactory(name="Tweed Invasives", coverage=square(*NORWICH))
 
 
 @pytest.fixture

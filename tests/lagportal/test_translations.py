@@ -35,7 +35,7 @@ from accounts.models import User
 from groups import services
 from groups.models import ActionItem, CoverageSnapshot, LocalActionGroup, Meeting, Membership, Update
 from lagportal.lib.models import Message
-from species.models import Species
+from species.models import Decision, Sighting, Species
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
@@ -313,6 +313,8 @@ DATA_FIELDS = {
     ActionItem: ["issue", "action", "lead_partner", "evaluation"],
     Update: ["title", "body"],
     Species: ["scientific_name", "common_name"],
+    Sighting: ["species_description", "recorder_name", "count_or_extent", "habitat_notes"],
+    Decision: ["comment"],
     # Rows that Django and the portal's migrations write in English, which no catalogue translates:
     # the names of the permission groups and of the permissions (a Welsh admin lists them in English).
     Group: ["name"],

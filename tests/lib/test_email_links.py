@@ -19,6 +19,7 @@ from groups import emails, services
 from groups.models import Membership
 from lagportal.lib import mail
 from lagportal.lib.models import Message
+from species import emails as species_emails
 
 from ..factories import UserFactory
 from ..groups.factories import GroupFactory, MeetingFactory, UpdateFactory, make_coordinator, make_member
@@ -138,6 +139,22 @@ def contact_scenario():
     return None
 
 
+def sighting_decision_scenario():
+    """A verifier accepts a sighting; its recorder (no account) follows the record by its link."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import NNSS_STAFF
+    from species import services as species_services
+
+    from ..species.factories import SightingFactory
+
+    verifier = UserFactory(is_staff=True)
+    verifier.groups.add(Group.objects.get(name=NNSS_STAFF))
+    sighting = SightingFactory(recorder=None, recorder_email="rita@example.org")
+    species_services.decide([sighting], "correct", "The photo shows the flowers clearly.", verifier)
+    return None
+
+
 def followed_sighting_scenario():
     from django.contrib.gis.geos import Point
 
@@ -156,6 +173,8 @@ def followed_sighting_scenario():
     )
     species_services.tell_followers(sighting)
     return person
+
+
 def sighting_scenario(recipient_kind):
     """A sighting of an alert-list species in a group's area, reported by someone signed in; the
     person the `recipient_kind` email goes to."""
@@ -202,6 +221,7 @@ SCENARIOS = {
     emails.REQUEST_WAITING_NATIONAL: lambda: request_waiting_scenario(to_national=True),
     emails.COORDINATOR_APPOINTED: coordinator_appointed_scenario,
     "pages/emails/contact_acknowledgement": contact_scenario,
+    species_emails.DECISION: sighting_decision_scenario,
     "species/emails/followed_sighting": followed_sighting_scenario,
     "species/emails/alert_sighting": lambda: sighting_scenario("alert"),
     "species/emails/sighting_in_area": lambda: sighting_scenario("in_area"),
