@@ -21,7 +21,7 @@ from groups.models import MembershipRole
 from lagportal.lib import mail
 from lagportal.lib.models import Message
 
-from . import emails
+from . import emails, gridref
 from .models import Sighting, Species, Subscription, binomial_of, folded
 
 MAX_SUBSCRIPTIONS = 25
@@ -106,16 +106,11 @@ def sighting_for_email(sighting_id):
 
 def one_km_square(point_bng):
     """The Ordnance Survey grid reference of the 1 km square holding a British National Grid point,
-    e.g. "NY 39 55": where a record is, without its exact spot."""
-    easting, northing = int(point_bng.x), int(point_bng.y)
-    if not (0 <= easting < 700_000 and 0 <= northing < 1_300_000):
+    e.g. "NY 39 55": where a record is, without its exact spot ("" off the grid)."""
+    try:
+        return gridref.from_grid(point_bng.x, point_bng.y, size=1000).spaced
+    except gridref.GridReferenceError:
         return ""
-    e100, n100 = easting // 100_000, northing // 100_000
-    # The 500 km square, then the 100 km square in it: 5 × 5 letters each, "I" left out.
-    first = (19 - n100) - (19 - n100) % 5 + (e100 + 10) // 5
-    second = (19 - n100) * 5 % 25 + e100 % 5
-    letters = "".join(chr(ord("A") + index + (index > 7)) for index in (first, second))
-    return f"{letters} {easting % 100_000 // 1000:02d} {northing % 100_000 // 1000:02d}"
 
 
 # --- The one-click stop link --------------------------------------------------------------------

@@ -271,9 +271,14 @@ SIZES = tuple(DIGITS_OF_SIZE)
 def from_point(point, *, size=1):
     """The GridReference of the `size`-metre square (1, 10, 100, 1000 or 10000) holding a WGS84 point;
     raise GridReferenceError for a point outside the National Grid."""
+    return from_grid(*to_grid(point), size=size)
+
+
+def from_grid(easting, northing, *, size=1):
+    """The GridReference of the `size`-metre square holding a British National Grid position (metres);
+    raise GridReferenceError outside the National Grid."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
-    easting, northing = to_grid(point)
     letters = _square_letters(easting, northing)
     if letters is None:
         raise GridReferenceError(

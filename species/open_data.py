@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Max
 
 from lagportal.lib.http import Version, version_tag
 
+from . import gridref
 from .models import ACCEPTED, Decision, Sighting, Species, Treatment
 
 BRITISH_NATIONAL_GRID = 27700
@@ -174,23 +175,15 @@ def counts_by_hectad(sightings):
     )
 
 
-# 100 km squares of the British National Grid, west to east and south to north, from the false
-# origin: the letters that start every grid reference.
-_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # no I
-
-
 def hectad_name(square_x, square_y):
     """The name of the 10 km square with these indexes (eastings and northings in tens of km),
     e.g. (33, 55) → "NY35"; "" off the grid."""
-    if not (0 <= square_x < 70 and 0 <= square_y < 130):
+    try:
+        return gridref.from_grid(
+            square_x * gridref.HECTAD, square_y * gridref.HECTAD, size=gridref.HECTAD
+        ).reference
+    except gridref.GridReferenceError:
         return ""
-    hundred_x, hundred_y = square_x // 10, square_y // 10
-    # The first letter names a 500 km square, the second a 100 km square within it (as in
-    # Ordnance Survey's "A guide to coordinate systems in Great Britain").
-    from_north = 19 - hundred_y
-    first = _LETTERS[from_north - from_north % 5 + (hundred_x + 10) // 5]
-    second = _LETTERS[from_north * 5 % 25 + hundred_x % 5]
-    return f"{first}{second}{square_x % 10}{square_y % 10}"
 
 
 def species_with_public_records():
