@@ -52,7 +52,7 @@ def contact(request):
         {
             **_contacts(),
             "start_a_group_url": f"{reverse('pages:contact_form')}?topic={Topic.START_A_GROUP}",
-            "report_sighting_url": _url_or_none("species:report_sighting"),
+            "report_sighting_url": _url_or_none("species:report"),
         },
     )
 

@@ -192,6 +192,28 @@ def test_the_page_links_its_id_sheet(client, goose):
     assert f'href="{reverse("species:id_sheet", args=[goose.slug])}"' in page_of(client, goose)
 
 
+def test_the_page_leads_to_reporting_it_and_to_its_verified_records(client, goose):
+    page = page_of(client, goose)
+    assert f'href="{reverse("species:report")}?species={goose.slug}"' in page
+    assert f'href="{reverse("species:sightings_map")}?species={goose.slug}"' in page
+
+
+def test_the_alert_notice_links_the_report_form_with_the_species_chosen(client, hornet):
+    page = page_of(client, hornet)
+    assert "Report a sighting with the online form" in page
+    assert page.count(f'{reverse("species:report")}?species={hornet.slug}"') == 2
+
+
+def test_the_alert_list_links_the_report_form(client, hornet):
+    page = client.get(reverse("species:alert_list")).content.decode()
+    assert f'<a href="{reverse("species:report")}">Report a sighting with the online form</a>' in page
+
+
+def test_the_contact_page_points_to_the_report_form(client):
+    page = client.get(reverse("pages:contact")).content.decode()
+    assert reverse("species:report") in page
+
+
 def test_an_unknown_species_is_not_found(client):
     assert client.get(reverse("species:detail", args=["no-such-species"])).status_code == 404
     assert client.get(reverse("species:id_sheet", args=["no-such-species"])).status_code == 404
