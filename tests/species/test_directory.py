@@ -83,7 +83,17 @@ def test_the_site_navigation_links_the_directory(client):
     assert f'<a class="nav-link" href="{DIRECTORY}">Species</a>' in page
 
 
-@pytest.mark.parametrize("query", ["himalyan balsm", "HIMALAYAN BALSAM", "balsam", "Impatiens glandulifer"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "himalyan balsm",
+        "himalyan",
+        "HIMALAYAN BALSAM",
+        "balsam",
+        "Impatiens glandulifer",
+        "impatiens glandulfera",
+    ],
+)
 def test_search_forgives_case_and_small_typos(client, balsam, crayfish, query):
     response = client.get(DIRECTORY, {"q": query})
     assert listed_names(response) == ["Himalayan balsam"]
