@@ -29,7 +29,7 @@ IMAGE_MAX_MEGABYTES = 15
 IMAGE_LONGEST_SIDE = 1600
 THUMBNAIL_LONGEST_SIDE = 400
 # Addresses under /species/ that are pages, not species.
-RESERVED_SLUGS = {"alert-list", "report", "sightings", "map", "search"}
+RESERVED_SLUGS = {"alert-list", "report", "sightings", "following", "groups", "map", "search"}
 MARKDOWN_HELP = _("Markdown: **bold**, lists and links. Shown on the species page. No images or HTML.")
 CURATED = ["identification", "similar_species", "impacts", "management", "biosecurity", "legislation"]
 # What the import sets on a species that came from the shipped lists: shown, not edited (a change
