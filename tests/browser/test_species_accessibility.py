@@ -87,6 +87,10 @@ def check_pages(page, pages):
     for path, text in pages:
         response = page.goto(path)
         assert response.ok, f"{path} answered {response.status}"
+        if page.locator("[data-map=sightings]").count():
+            expect(page.locator("[data-map=sightings]")).to_have_attribute(
+                "data-loaded", re.compile(r"^[1-9]")
+            )
         problems += page_problems(page, text)
     assert not problems, "\n\n".join(problems)
 
@@ -128,6 +132,18 @@ def test_the_public_species_pages_have_no_serious_accessibility_violations(brows
             (f"/species/sightings/map/?species={balsam.slug}", "Verified sightings by 10 km square"),
         ],
     )
+
+    # Every species page leads to the report form with its species filled in; an alert-list species'
+    # from its notice, the alert list to the form.
+    page.goto(f"/species/{world['hornet'].slug}/")
+    report_hornet = page.get_by_role("link", name="Report a sighting of Asian hornet")
+    expect(report_hornet).to_have_attribute("href", f"/species/report/?species={world['hornet'].slug}")
+    expect(page.get_by_role("region", name="On the alert list: report it at once")).to_contain_text(
+        "Report a sighting of Asian hornet"
+    )
+    page.goto("/species/alert-list/")
+    how_to = page.get_by_role("region", name="How to report")
+    expect(how_to.get_by_role("link", name="Report a sighting")).to_have_attribute("href", "/species/report/")
 
     # The report form sent with problems: the summary and each field's message.
     page.goto("/species/report/")
@@ -206,3 +222,60 @@ def test_the_admin_pages_a_verifier_uses_have_no_serious_accessibility_violation
     expect(page.get_by_role("heading", level=1)).to_have_text("Decide on the selected sightings")
     problems += page_problems(page, "No, take me back")
     assert not problems, "\n\n".join(problems)
+
+
+def focused_description(page):
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+                   return [el.tagName, el.id, el.getAttribute('aria-label') || el.textContent.trim()].join(' '); }"""
+    )
+
+
+def tab_to(page, target, passed, limit=60):
+    """Press Tab until `target` has the focus, noting in `passed` what had it on the way."""
+    for _ in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+        passed.append(focused_description(page))
+    raise AssertionError(f"Tab never reached {target}; it went through {passed}")
+
+
+def test_a_sighting_can_be_reported_with_the_keyboard_alone_by_grid_reference(
+    chromium, live_server, world, settings, tmp_path
+):
+    """Tab through the report form, past the map and its "use my location" button, give the place
+    as a grid reference and send it with Enter."""
+    context = chromium.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        page.goto(f"/species/report/?species={world['balsam'].slug}")
+        passed = []
+        seen_on = datetime.date.today() - datetime.timedelta(days=2)
+
+        date_seen = page.get_by_label("Date seen")
+        tab_to(page, date_seen, passed)
+        # Chromium's date box takes its digits in the order of the browser's own language (not the
+        # page's): set it as typing would.
+        date_seen.fill(seen_on.isoformat())
+        tab_to(page, page.get_by_label("Ordnance Survey grid reference"), passed)
+        page.keyboard.type("NY 4000 5600")
+        tab_to(page, page.get_by_label("Your name"), passed)
+        page.keyboard.type("Kay Board")
+        page.keyboard.press("Tab")
+        page.keyboard.type("kay@example.org")
+        tab_to(page, page.get_by_role("button", name="Send my sighting"), passed)
+        page.keyboard.press("Enter")
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your sighting")
+        expect(page.get_by_role("region", name="What was reported")).to_contain_text("NY 40 56")
+        assert any("Use my location" in each for each in passed), passed
+        assert any("report-map" in each for each in passed), passed  # the map takes the arrow keys
+        sighting = Sighting.objects.get(recorder_email="kay@example.org")
+        assert (sighting.grid_reference, sighting.seen_on, sighting.species) == (
+            "NY 4000 5600",
+            seen_on,
+            world["balsam"],
+        )
+    finally:
+        context.close()
