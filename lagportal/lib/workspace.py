@@ -209,4 +209,13 @@ class LabelledInlineMixin:
         formset = super().get_formset(request, obj, **kwargs)
         for formfield in formset.form.base_fields.values():
             formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
-        return formset
+        return type(formset.__name__, (LabelledDeleteFormSetMixin, formset), {})
+
+
+class LabelledDeleteFormSetMixin:
+    """The "Delete?" checkbox of a saved inline row is added by the formset, not the form: name it too."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Delete this row"))

@@ -1,7 +1,8 @@
 /* LAG Portal admin (loaded on every admin page; no inline script).
    1. Names for the widgets Django's admin builds in the browser, which axe finds unnamed or
-      mislabelled: the select2 pickers (named after their field's label) and the filter icon of the
-      "choose several" boxes (an aria-label on a plain span, which ARIA does not allow).
+      mislabelled: the select2 pickers (named after their field's label; a multiple picker's "remove
+      all" cross hidden from screen readers) and the filter icon of the "choose several" boxes (an
+      aria-label on a plain span, which ARIA does not allow).
    2. Admin maps (django-leaflet) draw Great Britain's outline under the drawing, so a person finds
       their area without map tiles; a meeting's map also draws its group's area and starts on it. */
 (function () {
@@ -45,8 +46,14 @@
     icon.insertAdjacentElement("afterend", text);
   }
 
+  // A multiple picker's "remove all" cross is a bare span inside its list of choices (a list may hold
+  // only items), reachable by mouse alone: hidden from screen readers, which remove choices with the
+  // keyboard (Backspace) as everyone else does.
+  function hideClearAll(cross) { cross.setAttribute("aria-hidden", "true"); }
+
   var FIXES = [
     [".select2-selection[role=combobox]", nameSelect2],
+    [".select2-selection__clear", hideClearAll],
     [".select2-search__field", nameSearchBox],
     [".search-label-icon[aria-label]", describeFilterIcon],
   ];
