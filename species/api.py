@@ -232,9 +232,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 class SightingReport(Schema):
     """A sighting as an app sends it: what, when, where, and what else the recorder noticed."""
 
-    # JSON types as declared, nothing coerced ("1" is no number, 0 no boolean); a field the API does
-    # not know (photos, say) is refused rather than silently dropped.
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # JSON types as declared, nothing coerced ("1" is no number, 0 no boolean, NaN no place); a field
+    # the API does not know (photos, say) is refused rather than silently dropped.
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     species: str = Field(
         "",
@@ -266,6 +266,7 @@ class SightingReport(Schema):
     longitude: float | None = Field(None, description="The WGS84 longitude in degrees, with `latitude`.")
     uncertainty_m: float | None = Field(
         None,
+        ge=0,
         description="How far, in metres, the place may be from the latitude and longitude: the accuracy "
         "the device reports. At most 10,000 m; rounded up to a whole metre.",
     )
