@@ -304,18 +304,19 @@ class SightingReport(Schema):
     def form_data(self):
         """The report as the data of the website's form, which checks it."""
 
-        def number(value):
-            return "" if value is None else repr(value)
+        def number(value, decimals):
+            # Rounded, as the form's fields hold a few characters (a millimetre is plenty).
+            return "" if value is None else repr(round(value, decimals))
 
         return {
             "species": self.species,
             "species_description": self.species_description,
             "seen_on": self.seen_on.isoformat(),
             "grid_reference": self.grid_reference,
-            "latitude": number(self.latitude),
-            "longitude": number(self.longitude),
+            "latitude": number(self.latitude, 8),
+            "longitude": number(self.longitude, 8),
             "location_source": LocationSource.DEVICE,
-            "device_accuracy": number(self.uncertainty_m),
+            "device_accuracy": number(self.uncertainty_m, 3),
             "postcode": self.postcode,
             "count_or_extent": self.count_or_extent,
             "habitat_notes": self.habitat_notes,

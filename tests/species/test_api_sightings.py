@@ -155,6 +155,20 @@ def test_a_report_by_latitude_and_longitude_keeps_its_uncertainty_and_names_its_
     assert (answer["hectad"], answer["tetrad"]) == ("NY45", "NY45C")
 
 
+def test_a_very_small_uncertainty_is_one_metre(client, secret, balsam):
+    answer = post(
+        client,
+        secret,
+        grid_reference="",
+        latitude=54.892512345678901,
+        longitude=-2.932912345678901,
+        uncertainty_m=1.2345678901234567e-05,
+    ).json()
+    assert answer["uncertainty_m"] == 1
+    assert (answer["latitude"], answer["longitude"]) == (54.892512, -2.932912)
+    assert answer["grid_reference_normalised"] == "NY4026055706"  # known to 1 m: 10 figures
+
+
 def test_a_point_known_only_roughly_has_a_hectad_but_no_tetrad(client, secret, balsam):
     answer = post(
         client, secret, grid_reference="", latitude=CARLISLE[0], longitude=CARLISLE[1], uncertainty_m=5000
