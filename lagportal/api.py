@@ -2,10 +2,12 @@
 
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from groups.api import router as groups_router
-from lagportal.lib.api_schemas import NOT_FOUND
+from lagportal.lib.api_schemas import NOT_FOUND, UNAUTHORIZED
 from species.api import router as species_router
+from species.api import sightings_router
 
 # No interactive docs page: Swagger's assets come from a CDN, which the site's CSP forbids.
 api = NinjaAPI(
@@ -20,6 +22,15 @@ api = NinjaAPI(
 )
 api.add_router("/groups", groups_router)
 api.add_router("/species", species_router)
+api.add_router("/sightings", sightings_router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    """Ninja's 401, saying which scheme to use (RFC 9110 asks every 401 for a WWW-Authenticate)."""
+    response = api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @csrf_exempt  # as ninja's own views: the API has no forms, and any method gets the same 404

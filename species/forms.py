@@ -37,7 +37,8 @@ class MultiplePhotoField(forms.FileField):
 
 def resolve_species(text, choice=""):
     """(the Species `text` names, the candidates when it names several); raise ValidationError when
-    nothing matches. `choice` is a slug picked from the candidates shown last time."""
+    nothing matches. `text` is a common or scientific name, the picker's label, or a species' slug;
+    `choice` is a slug picked from the candidates shown last time."""
     text = " ".join(text.split())
     candidates = list(
         Species.objects.search(text).only("slug", "scientific_name", "common_name")[:MAX_SPECIES_CANDIDATES]
@@ -45,7 +46,10 @@ def resolve_species(text, choice=""):
     if choice and (chosen := next((each for each in candidates if each.slug == choice), None)):
         return chosen, []
     exact = Species.objects.filter(
-        Q(scientific_name__iexact=text) | Q(common_name__iexact=text) | Q(other_names__name__iexact=text)
+        Q(scientific_name__iexact=text)
+        | Q(common_name__iexact=text)
+        | Q(other_names__name__iexact=text)
+        | Q(slug=text)
     )
     if match := _LABEL.fullmatch(text):
         exact = exact | Species.objects.filter(scientific_name__iexact=match["scientific"].strip())
@@ -66,7 +70,10 @@ def resolve_species(text, choice=""):
     return None, candidates
 
 
-class SightingReportForm(forms.Form):
+class SightingDetailsForm(forms.Form):
+    """What was seen, when and where: the checks and messages every way of reporting shares (the
+    website's form below, and the API's form after it)."""
+
     species = forms.CharField(
         label=gettext_lazy("Species"),
         required=False,
@@ -120,35 +127,15 @@ class SightingReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("For example: riverbank, woodland edge, garden pond, roadside verge."),
     )
-    photos = MultiplePhotoField(
-        label=gettext_lazy("Photos (up to 3)"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=gettext_lazy(
-            "JPEG, PNG or WebP, up to 10 MB each. The place and camera details inside a photo are removed."
-        ),
-    )
-    recorder_name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
-    recorder_email = forms.EmailField(
-        label=gettext_lazy("Your email address"),
-        help_text=gettext_lazy("For your receipt, and if a verifier has a question. Never shown publicly."),
-    )
     name_may_be_shared = forms.BooleanField(
         label=gettext_lazy("You may name me as the recorder when the record is shared as open data"),
         required=False,
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user if user is not None and user.is_authenticated else None
         self.species_candidates = []
         self.location = None
-        if self.user is not None:
-            # Tied to the account: the receipt goes to the address the person signs in with.
-            self.fields["recorder_email"].disabled = True
-            self.fields["recorder_email"].help_text = _("Your account's address. Change it under My account.")
-            self.fields["recorder_email"].initial = self.user.email
-            self.fields["recorder_name"].initial = self.user.full_name
 
     def clean_seen_on(self):
         seen_on = self.cleaned_data["seen_on"]
@@ -166,25 +153,6 @@ class SightingReportForm(forms.Form):
                 code="too_old",
             )
         return seen_on
-
-    def clean_photos(self):
-        uploads = self.cleaned_data["photos"]
-        if len(uploads) > MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("Send at most %(limit)s photos: you chose %(count)s.")
-                % {"limit": MAX_PHOTOS, "count": len(uploads)},
-                code="too_many",
-            )
-        decoded, problems = [], []
-        for upload in uploads:
-            try:
-                decoded.append(images.open_image(upload, max_megabytes=MAX_PHOTO_MEGABYTES))
-            except forms.ValidationError as error:
-                for message in error.messages:
-                    problems.append(_("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": message})
-        if problems:
-            raise forms.ValidationError(problems)
-        return decoded
 
     def clean(self):
         cleaned = super().clean()
@@ -215,13 +183,7 @@ class SightingReportForm(forms.Form):
             return
         if species is None:
             self.species_candidates = candidates
-            self.add_error(
-                "species",
-                forms.ValidationError(
-                    _("Several species match “%(text)s”: choose one below.") % {"text": text},
-                    code="ambiguous",
-                ),
-            )
+            self.add_error("species", self.ambiguous_species_error(text, candidates))
             return
         cleaned["species"] = species
 
@@ -229,15 +191,10 @@ class SightingReportForm(forms.Form):
         grid_reference = cleaned.get("grid_reference", "").strip()
         postcode = cleaned.get("postcode", "").strip()
         latitude, longitude = cleaned.get("latitude", "").strip(), cleaned.get("longitude", "").strip()
-        source = cleaned.get("location_source", "")
         if grid_reference:
             field, find = "grid_reference", lambda: locations.from_grid_reference(grid_reference)
         elif latitude or longitude:
-            field = "latitude"
-            if source == LocationSource.DEVICE:
-                find = lambda: locations.from_device(latitude, longitude, cleaned.get("device_accuracy"))  # noqa: E731
-            else:
-                find = lambda: locations.from_map_click(latitude, longitude, cleaned.get("map_zoom"))  # noqa: E731
+            field, find = "latitude", lambda: self.location_from_coordinates(latitude, longitude, cleaned)
         elif postcode:
             field, find = "postcode", lambda: locations.from_postcode(postcode)
         else:
@@ -257,6 +214,17 @@ class SightingReportForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error(field, error)
 
+    def ambiguous_species_error(self, text, candidates):
+        return forms.ValidationError(
+            _("Several species match “%(text)s”: choose one below.") % {"text": text}, code="ambiguous"
+        )
+
+    def location_from_coordinates(self, latitude, longitude, cleaned):
+        """The Location of a map click or of the device's position; raise ValidationError if unusable."""
+        if cleaned.get("location_source") == LocationSource.DEVICE:
+            return locations.from_device(latitude, longitude, cleaned.get("device_accuracy"))
+        return locations.from_map_click(latitude, longitude, cleaned.get("map_zoom"))
+
     @property
     def chosen_place(self):
         """The place the map or the device gave, as a grid reference as precise as it is known."""
@@ -269,8 +237,9 @@ class SightingReportForm(forms.Form):
             "uncertainty_m": location.uncertainty_m,
         }
 
-    def report(self):
-        """The keyword arguments of services.report_sighting for this valid form."""
+    def details(self):
+        """What was seen, when and where, as keyword arguments of services.report_sighting, for this
+        valid form."""
         data = self.cleaned_data
         return {
             "species": data["species"],
@@ -279,12 +248,96 @@ class SightingReportForm(forms.Form):
             "location": self.location,
             "count_or_extent": data["count_or_extent"].strip(),
             "habitat_notes": data["habitat_notes"].strip(),
+            "name_may_be_shared": data["name_may_be_shared"],
+        }
+
+
+class SightingReportForm(SightingDetailsForm):
+    """The website's report form: the details, photos, and who is reporting."""
+
+    photos = MultiplePhotoField(
+        label=gettext_lazy("Photos (up to 3)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=gettext_lazy(
+            "JPEG, PNG or WebP, up to 10 MB each. The place and camera details inside a photo are removed."
+        ),
+    )
+    recorder_name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
+    recorder_email = forms.EmailField(
+        label=gettext_lazy("Your email address"),
+        help_text=gettext_lazy("For your receipt, and if a verifier has a question. Never shown publicly."),
+    )
+
+    # The consent to be named comes last, after the name.
+    field_order = [
+        *(name for name in SightingDetailsForm.base_fields if name != "name_may_be_shared"),
+        "photos",
+        "recorder_name",
+        "recorder_email",
+        "name_may_be_shared",
+    ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is not None:
+            # Tied to the account: the receipt goes to the address the person signs in with.
+            self.fields["recorder_email"].disabled = True
+            self.fields["recorder_email"].help_text = _("Your account's address. Change it under My account.")
+            self.fields["recorder_email"].initial = self.user.email
+            self.fields["recorder_name"].initial = self.user.full_name
+
+    def clean_photos(self):
+        uploads = self.cleaned_data["photos"]
+        if len(uploads) > MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("Send at most %(limit)s photos: you chose %(count)s.")
+                % {"limit": MAX_PHOTOS, "count": len(uploads)},
+                code="too_many",
+            )
+        decoded, problems = [], []
+        for upload in uploads:
+            try:
+                decoded.append(images.open_image(upload, max_megabytes=MAX_PHOTO_MEGABYTES))
+            except forms.ValidationError as error:
+                for message in error.messages:
+                    problems.append(_("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": message})
+        if problems:
+            raise forms.ValidationError(problems)
+        return decoded
+
+    def report(self):
+        """The keyword arguments of services.report_sighting for this valid form."""
+        data = self.cleaned_data
+        return {
+            **self.details(),
             "photos": data["photos"],
             "recorder": self.user,
             "recorder_name": data["recorder_name"].strip(),
             "recorder_email": self.user.email if self.user else data["recorder_email"],
-            "name_may_be_shared": data["name_may_be_shared"],
         }
+
+
+class ApiSightingForm(SightingDetailsForm):
+    """A sighting as an app sends it through the API (species.api): the form's checks and messages,
+    with what an app does differently. Its latitude and longitude are the device's position and come
+    with their uncertainty in metres, and a vague species name is answered with the slugs to choose
+    from, as an app has no list of candidates to show."""
+
+    def ambiguous_species_error(self, text, candidates):
+        return forms.ValidationError(
+            _("Several species match “%(text)s”: send the slug of the one you mean, one of %(slugs)s.")
+            % {"text": text, "slugs": ", ".join(candidate.slug for candidate in candidates)},
+            code="ambiguous",
+        )
+
+    def location_from_coordinates(self, latitude, longitude, cleaned):
+        if not cleaned.get("device_accuracy"):
+            raise forms.ValidationError(
+                _("Give the uncertainty in metres with the latitude and longitude."), code="required"
+            )
+        return locations.from_device(latitude, longitude, cleaned["device_accuracy"])
 
 
 # --- The species directory's search and filters -------------------------------------------------

@@ -305,3 +305,15 @@ def describe(point, *, size):
         return from_point(point, size=size).spaced
     except GridReferenceError:
         return f"{point.y:.3f}, {point.x:.3f}"
+
+
+def square_of_record(point, uncertainty_m, typed=""):
+    """The GridReference a sighting is known to: the reference the recorder `typed`, else the square
+    holding `point` as small as its uncertainty allows (`size_for_uncertainty`); None beyond the
+    National Grid (at sea off its edge) or for a typed reference the grid cannot read."""
+    try:
+        if typed:
+            return parse(typed)
+        return from_point(point, size=size_for_uncertainty(uncertainty_m))
+    except GridReferenceError:
+        return None

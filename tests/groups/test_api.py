@@ -315,31 +315,44 @@ def test_the_openapi_document_declares_every_answer_of_each_path_with_its_schema
     document = response.json()
     assert document["info"]["title"] == "LAG Portal API"
     declared = {
-        path: {
+        f"{method.upper()} {path}": {
             status: answer["content"]["application/json"]["schema"]
-            for status, answer in operations["get"]["responses"].items()
+            for status, answer in operation["responses"].items()
         }
         for path, operations in document["paths"].items()
+        for method, operation in operations.items()
     }
     assert declared == {
-        "/api/groups/find": {
+        "GET /api/groups/find": {
             "200": {"$ref": "#/components/schemas/Finding"},
             "400": {"$ref": "#/components/schemas/Message"},
         },
-        "/api/groups": {
+        "GET /api/groups": {
             "200": {"$ref": "#/components/schemas/PagedGroupSummary"},
             "422": {"$ref": "#/components/schemas/InvalidParameters"},
         },
-        "/api/groups/{slug}": {
+        "GET /api/groups/{slug}": {
             "200": {"$ref": "#/components/schemas/GroupDetail"},
             "404": {"$ref": "#/components/schemas/NotFound"},
         },
-        "/api/species": {
+        "GET /api/species": {
             "200": {"$ref": "#/components/schemas/PagedSpeciesSummary"},
             "422": {"$ref": "#/components/schemas/InvalidParameters"},
         },
-        "/api/species/{slug}": {
+        "GET /api/species/{slug}": {
             "200": {"$ref": "#/components/schemas/SpeciesDetail"},
+            "404": {"$ref": "#/components/schemas/NotFound"},
+        },
+        "POST /api/sightings": {
+            "201": {"$ref": "#/components/schemas/SightingOut"},
+            "400": {"$ref": "#/components/schemas/UnreadableBody"},
+            "401": {"$ref": "#/components/schemas/Unauthorized"},
+            "422": {"$ref": "#/components/schemas/InvalidReport"},
+            "429": {"$ref": "#/components/schemas/RateLimited"},
+        },
+        "GET /api/sightings/{reference}": {
+            "200": {"$ref": "#/components/schemas/SightingOut"},
+            "401": {"$ref": "#/components/schemas/Unauthorized"},
             "404": {"$ref": "#/components/schemas/NotFound"},
         },
     }

@@ -10,7 +10,7 @@ from species.models import CommonName
 
 from .factories import SpeciesFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.species.page_urls")]
+pytestmark = pytest.mark.django_db
 
 LIST = "/api/species"
 PORTAL = "https://www.nonnativespecies.org/non-native-species/information-portal/view/1987"
