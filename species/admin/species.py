@@ -20,7 +20,7 @@ from groups import scoping
 from groups.admin import LocalActionGroupAdmin
 from groups.models import Habitat, LocalActionGroup
 from lagportal.lib.images import open_image, stored_copy
-from lagportal.lib.workspace import AccessibleAdminMixin, LabelledInlineMixin
+from lagportal.lib.workspace import AccessibleAdminMixin, BadLookupsRefusedMixin, LabelledInlineMixin
 
 from ..importer import IMPORTED_FIELDS
 from ..models import CommonName, Species, SpeciesImage
@@ -157,7 +157,7 @@ class SpeciesAdminForm(forms.ModelForm):
 
 
 @admin.register(Species)
-class SpeciesAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+class SpeciesAdmin(BadLookupsRefusedMixin, AccessibleAdminMixin, admin.ModelAdmin):
     form = SpeciesAdminForm
     list_display = [
         "scientific_name",
