@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.urls import resolve, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from ..models import CommonName, Species, SpeciesImage
 IMAGE_MAX_MEGABYTES = 15
 IMAGE_LONGEST_SIDE = 1600
 THUMBNAIL_LONGEST_SIDE = 400
-# Addresses under /species/ that are pages, not species.
+# Addresses under /species/ kept for pages, not species (besides those species/urls.py routes already).
 RESERVED_SLUGS = {"alert-list", "report", "sightings", "map", "search"}
 MARKDOWN_HELP = _("Markdown: **bold**, lists and links. Shown on the species page. No images or HTML.")
 CURATED = ["identification", "similar_species", "impacts", "management", "biosecurity", "legislation"]
@@ -141,7 +142,8 @@ class SpeciesAdminForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
+        # A page routed before the species' own (`following/`) would take the species' address.
+        if slug in RESERVED_SLUGS or resolve(reverse("species:detail", args=[slug])).url_name != "detail":
             raise forms.ValidationError(
                 _("“%(slug)s” is the address of another page. Choose another."), params={"slug": slug}
             )
