@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Last, so that its 400 page passes through the others (security headers, the CSP).
+    "lagportal.middleware.RefuseNulCharacters",
 ]
 
 ROOT_URLCONF = "lagportal.urls"

@@ -129,7 +129,9 @@ def followed_sighting(message):
     return {
         "sighting": sighting,
         "species": sighting.species,
-        "square": following.one_km_square(sighting.location_bng),
+        # As the public map shows it: a 10 km square for a sensitive species, never more precise.
+        "square": following.grid_square(sighting.location_bng, sighting.square_m),
+        "square_km": sighting.square_m // 1000,
         "subscriptions": subscriptions,
         "manage_url": mail.site_url(message) + reverse("species:following"),
         "stop_token": token,

@@ -9,11 +9,11 @@ groups' role rows in `species.apps`); switching it off keeps the row, so it is n
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models import GeometryField, PointField
 from django.contrib.gis.db.models.functions import Transform
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import Func
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from lagportal.lib.models import Message
 
 from . import emails, gridref
 from .models import Sighting, Species, Subscription, binomial_of, folded
+from .open_data import SENSITIVE_SQUARE_M, GridSquareCentre, public_square_size
 
 MAX_SUBSCRIPTIONS = 25
 RADIUS_KM_MIN, RADIUS_KM_MAX = 1, 50
@@ -53,16 +54,33 @@ def matching_subscriptions(sighting_id):
     """The active subscriptions that a verified record matches: its species, or every alert-list
     species when it is on the list; an area containing its point. None for an unverified record.
 
+    A distance around a postcode is measured to the point the public map gives: for a species
+    marked sensitive, the centre of its 10 km square. Measured to the exact point, a follower of a
+    sensitive species within 1 km of a postcode (or of several postcodes) would learn from the email
+    arriving at all what the public map blurs to 10 km. A group's area, drawn by its coordinators
+    (who see the records in it anyway), holds the exact point.
+
     One query: the sighting is read inside it, so a record no longer accepted matches nothing.
     """
     sighting = Sighting.objects.verified().filter(pk=sighting_id, species__isnull=False).order_by()
     point = Subquery(sighting.values("location")[:1])
+    public_point = Subquery(sighting.annotate(public_point=_public_point()).values("public_point")[:1])
     species_id = Subquery(sighting.values("species_id")[:1])
     on_alert_list = Exists(sighting.filter(species__on_alert_list=True))
-    in_radius = _WithinMetres(_Geography("centre"), _Geography(point), models.F("radius_km") * 1000)
+    in_radius = _WithinMetres(_Geography("centre"), _Geography(public_point), models.F("radius_km") * 1000)
     return Subscription.objects.filter(is_active=True).filter(
         Q(species_id=species_id) | Q(species__isnull=True) & Q(on_alert_list),
         Q(group__coverage__intersects=point) | Q(group__isnull=True) & Q(in_radius),
+    )
+
+
+def _public_point():
+    """A sighting's point as the public map gives it for a sensitive species (the 10 km square's
+    centre), or its exact point."""
+    return Case(
+        When(species__is_sensitive=True, then=GridSquareCentre("location", Value(SENSITIVE_SQUARE_M))),
+        default=F("location"),
+        output_field=PointField(srid=4326),
     )
 
 
@@ -94,21 +112,23 @@ def tell_followers(sighting):
 
 
 def sighting_for_email(sighting_id):
-    """The verified record an email is about, with its point in British National Grid metres."""
+    """The verified record an email is about, with its point in British National Grid metres and
+    the side of the square the public map blurs it to (`square_m`: 10 km for a sensitive species)."""
     return (
         Sighting.objects.verified()
         .filter(pk=sighting_id, species__isnull=False)
         .select_related("species")
-        .annotate(location_bng=Transform("location", BRITISH_NATIONAL_GRID))
+        .annotate(location_bng=Transform("location", BRITISH_NATIONAL_GRID), square_m=public_square_size())
         .first()
     )
 
 
-def one_km_square(point_bng):
-    """The Ordnance Survey grid reference of the 1 km square holding a British National Grid point,
-    e.g. "NY 39 55": where a record is, without its exact spot ("" off the grid)."""
+def grid_square(point_bng, size=1000):
+    """The Ordnance Survey grid reference of the `size`-metre square holding a British National Grid
+    point, e.g. "NY 39 55" (1 km) or "NY 35" (10 km): where a record is, without its exact spot
+    ("" off the grid)."""
     try:
-        return gridref.from_grid(point_bng.x, point_bng.y, size=1000).spaced
+        return gridref.from_grid(point_bng.x, point_bng.y, size=size).spaced
     except gridref.GridReferenceError:
         return ""
 

@@ -32,7 +32,10 @@ from .models import LocationSource
 CLICK_PIXELS = 10
 # Metres per pixel at zoom 0 on the equator in Web Mercator (Leaflet's map): 2π × 6,378,137 m / 256.
 METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.034
-MIN_ZOOM, MAX_ZOOM = 0, 22
+# The zoom levels of the report form's map (static/js/report.js: minZoom, maxZoom): a click comes
+# from one of them. Beyond them a crafted form claimed anything from a 900 km circle (zoom 0) to a
+# metre (zoom 22, closer than the map's tiles go).
+MIN_ZOOM, MAX_ZOOM = 5, 18
 MAX_DEVICE_ACCURACY_M = 10_000
 POSTCODE_M = 1_000
 POSTCODE_DISTRICT_M = 10_000

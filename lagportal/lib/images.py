@@ -15,6 +15,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Formats a browser shows and Pillow writes; the extension each is stored with.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# What Pillow calls a JPEG that carries further pictures after the first (the Multi-Picture Format):
+# many phones' and cameras' photos (an HDR gain map, a depth map, a preview). Browsers show the
+# first picture, and so is it stored: as a plain JPEG.
+STORED_AS = {"MPO": "JPEG"}
 # A decompression bomb is a small file that decodes to a huge image: refuse it before decoding.
 MAX_PIXELS = 50_000_000
 JPEG_QUALITY = 85
@@ -31,7 +35,7 @@ def open_image(upload, *, max_megabytes):
     try:
         upload.seek(0)
         image = Image.open(upload)
-        if image.format not in EXTENSIONS:
+        if STORED_AS.get(image.format, image.format) not in EXTENSIONS:
             raise ValidationError(
                 _("This is not a JPEG, PNG or WebP image."),
                 code="wrong_type",
@@ -42,7 +46,12 @@ def open_image(upload, *, max_megabytes):
         image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses the largest sizes a header can declare before our own count is reached.
+        raise ValidationError(
+            _("This image has too many pixels to be stored."), code="too_many_pixels"
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("This file is not an image we can read (JPEG, PNG or WebP)."), code="not_an_image"
         ) from None
@@ -52,7 +61,8 @@ def open_image(upload, *, max_megabytes):
 def stored_copy(image, *, name, longest_side=None):
     """A new file of `image`'s pixels only (no EXIF, GPS or other metadata), turned upright and,
     when `longest_side` is given, scaled down to fit it. `name` is the file name without extension."""
-    image_format = image.format if image.format in EXTENSIONS else "JPEG"
+    image_format = STORED_AS.get(image.format, image.format)
+    image_format = image_format if image_format in EXTENSIONS else "JPEG"
     upright = ImageOps.exif_transpose(image)
     if longest_side:
         upright.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)

@@ -7,6 +7,8 @@
   admin URL of that ModelAdmin, checked with the same permission and scoping as the object's page.
 - Forms read well with a screen reader and say how to format text (`AccessibleAdminMixin`,
   `LabelledInlineMixin`, `MarkdownTextarea`).
+- A filter typed into a list's address that the database cannot take is Django's "incorrect
+  lookup" answer, not a 500 (`BadLookupsRefusedMixin`).
 
 This module imports no app: the apps import it.
 """
@@ -14,9 +16,11 @@ This module imports no app: the apps import it.
 from dataclasses import dataclass, field
 from functools import update_wrapper
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
+from django.db import DataError, transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -179,6 +183,24 @@ class MarkdownTextarea(AdminTextareaWidget):
     """A text area with a short guide beside it: what bold, lists and links look like typed."""
 
     template_name = "admin/widgets/markdown_textarea.html"
+
+
+class BadLookupsRefusedMixin:
+    """ModelAdmin mixin: a filter in the list's address whose value the database refuses is an
+    incorrect lookup (Django sends the list back without its filters, then says so), not a 500.
+
+    Django checks a value against its field only as far as Python goes: a word for an array field
+    (`?flags=x`: "malformed array literal") or a year beyond any calendar (`?seen_on__year=99999999999`)
+    fails only when the query runs. It runs in a savepoint, so the failure leaves the request's
+    transaction usable.
+    """
+
+    def get_changelist_instance(self, request):
+        try:
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (DataError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class AccessibleAdminMixin:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.admin import GroupFilter
 from groups.scoping import GroupScopedModelAdmin
+from lagportal.lib.workspace import BadLookupsRefusedMixin
 
 from .. import services
 from ..models import CheckFlag, Decision, Sighting, SightingPhoto, Species
@@ -202,7 +203,7 @@ class SightingPhotoInline(ReadOnlyInline):
 
 
 @admin.register(Sighting)
-class SightingAdmin(GroupScopedModelAdmin):
+class SightingAdmin(BadLookupsRefusedMixin, GroupScopedModelAdmin):
     list_display = ["what", "seen_on", "status", "check_flags", "country", "uncertainty_m", "created_at"]
     list_filter = [
         "status",

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.urls import resolve, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from groups import scoping
 from groups.admin import LocalActionGroupAdmin
 from groups.models import Habitat, LocalActionGroup
 from lagportal.lib.images import open_image, stored_copy
-from lagportal.lib.workspace import AccessibleAdminMixin, LabelledInlineMixin
+from lagportal.lib.workspace import AccessibleAdminMixin, BadLookupsRefusedMixin, LabelledInlineMixin
 
 from ..importer import IMPORTED_FIELDS
 from ..models import CommonName, Species, SpeciesImage
@@ -28,8 +29,8 @@ from ..models import CommonName, Species, SpeciesImage
 IMAGE_MAX_MEGABYTES = 15
 IMAGE_LONGEST_SIDE = 1600
 THUMBNAIL_LONGEST_SIDE = 400
-# Addresses under /species/ that are pages, not species.
-RESERVED_SLUGS = {"alert-list", "report", "sightings", "following", "groups", "map", "search"}
+# Addresses under /species/ kept for pages, not species (besides those species/urls.py routes already).
+RESERVED_SLUGS = {"alert-list", "report", "sightings", "map", "search"}
 MARKDOWN_HELP = _("Markdown: **bold**, lists and links. Shown on the species page. No images or HTML.")
 CURATED = ["identification", "similar_species", "impacts", "management", "biosecurity", "legislation"]
 # What the import sets on a species that came from the shipped lists: shown, not edited (a change
@@ -141,7 +142,8 @@ class SpeciesAdminForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
+        # A page routed before the species' own (`following/`) would take the species' address.
+        if slug in RESERVED_SLUGS or resolve(reverse("species:detail", args=[slug])).url_name != "detail":
             raise forms.ValidationError(
                 _("“%(slug)s” is the address of another page. Choose another."), params={"slug": slug}
             )
@@ -157,7 +159,7 @@ class SpeciesAdminForm(forms.ModelForm):
 
 
 @admin.register(Species)
-class SpeciesAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+class SpeciesAdmin(BadLookupsRefusedMixin, AccessibleAdminMixin, admin.ModelAdmin):
     form = SpeciesAdminForm
     list_display = [
         "scientific_name",

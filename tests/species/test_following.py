@@ -566,9 +566,9 @@ def test_the_1_km_square_of_known_points():
     from django.contrib.gis.geos import Point as GeosPoint
 
     # Ben Nevis summit (NN 16675 71270) and the Greenwich observatory area (TQ 38 77).
-    assert following.one_km_square(GeosPoint(216675, 771270, srid=27700)) == "NN 16 71"
-    assert following.one_km_square(GeosPoint(538870, 177370, srid=27700)) == "TQ 38 77"
-    assert following.one_km_square(GeosPoint(-5, 10, srid=27700)) == ""
+    assert following.grid_square(GeosPoint(216675, 771270, srid=27700)) == "NN 16 71"
+    assert following.grid_square(GeosPoint(538870, 177370, srid=27700)) == "TQ 38 77"
+    assert following.grid_square(GeosPoint(-5, 10, srid=27700)) == ""
 
 
 def test_a_distance_left_over_from_the_postcode_choice_does_not_stop_following_a_group(
