@@ -51,7 +51,7 @@ def kind_label(resource):
 
 
 def describe(resource):
-    """"PDF, 1.2 MB": the file's kind and, when known, its size in words."""
+    """ "PDF, 1.2 MB": the file's kind and, when known, its size in words."""
     if resource.file_size is None:
         return kind_label(resource)
     return gettext("%(kind)s, %(size)s") % {

@@ -36,14 +36,19 @@ def resource_page(client, resource):
 
 
 def test_the_home_shows_the_categories_in_order_with_their_introductions(client):
-    CategoryFactory(name="Project planning", slug="project-planning", position=2, introduction="Plan *ahead*.")
+    CategoryFactory(
+        name="Project planning", slug="project-planning", position=2, introduction="Plan *ahead*."
+    )
     CategoryFactory(
         name="Setting up and running a LAG", slug="setting-up", position=1, introduction="Start **here**."
     )
     page = client.get(LIBRARY).content.decode()
     assert page.index("Setting up and running a LAG") < page.index("Project planning")
     assert "Start <strong>here</strong>." in page and "Plan <em>ahead</em>." in page
-    assert f'<a href="{reverse("toolkit:category", args=["setting-up"])}">Setting up and running a LAG</a>' in page
+    assert (
+        f'<a href="{reverse("toolkit:category", args=["setting-up"])}">Setting up and running a LAG</a>'
+        in page
+    )
     assert page.count("Nothing is published here yet.") == 2
 
 
@@ -51,9 +56,15 @@ def test_the_home_shows_the_latest_published_resources_of_each_category(client):
     shelf = CategoryFactory(name="Guidance")
     for day in range(1, LATEST_ON_THE_HOME_PAGE + 3):
         ResourceFactory(category=shelf, title=f"Guide of day {day}", published_on=datetime.date(2026, 1, day))
-    ResourceFactory(category=shelf, title="A draft", status=Status.DRAFT, published_on=datetime.date(2026, 2, 1))
-    ResourceFactory(category=shelf, title="In review", status=Status.IN_REVIEW, published_on=datetime.date(2026, 2, 1))
-    ResourceFactory(category=shelf, title="Old news", status=Status.ARCHIVED, published_on=datetime.date(2026, 2, 1))
+    ResourceFactory(
+        category=shelf, title="A draft", status=Status.DRAFT, published_on=datetime.date(2026, 2, 1)
+    )
+    ResourceFactory(
+        category=shelf, title="In review", status=Status.IN_REVIEW, published_on=datetime.date(2026, 2, 1)
+    )
+    ResourceFactory(
+        category=shelf, title="Old news", status=Status.ARCHIVED, published_on=datetime.date(2026, 2, 1)
+    )
     other = ResourceFactory(title="Elsewhere")
 
     response = client.get(LIBRARY)
@@ -76,14 +87,17 @@ def test_the_site_navigation_and_the_home_page_lead_to_the_toolkit(client):
     page = client.get(reverse("home")).content.decode()
     assert f'<a class="nav-link" href="{LIBRARY}">Toolkit</a>' in page
     assert f'<a href="{LIBRARY}">Open the toolkit</a>' in page
-    assert f'<a class="nav-link" href="{LIBRARY}" aria-current="page">Toolkit</a>' in client.get(LIBRARY).content.decode()
+    assert (
+        f'<a class="nav-link" href="{LIBRARY}" aria-current="page">Toolkit</a>'
+        in client.get(LIBRARY).content.decode()
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 6])
 def test_the_home_costs_the_same_queries_however_many_categories_and_resources(
     client, volunteer, rows, django_assert_max_num_queries
 ):
-    for number in range(rows):
+    for _ in range(rows):
         shelf = CategoryFactory()
         ResourceFactory.create_batch(rows, category=shelf, tags=[TagFactory()])
     with django_assert_max_num_queries(3):  # the version, the categories with their counts, the latest
@@ -154,7 +168,9 @@ def test_a_category_is_paginated_and_keeps_its_filters(client, guidance):
 
 def test_a_category_filters_by_audience_and_tag(client, guidance):
     bio = TagFactory(name="Biosecurity", slug="biosecurity")
-    ResourceFactory(category=guidance, title="Check, clean, dry", audiences=["public", "volunteers"], tags=[bio])
+    ResourceFactory(
+        category=guidance, title="Check, clean, dry", audiences=["public", "volunteers"], tags=[bio]
+    )
     ResourceFactory(category=guidance, title="Herbicide rules", audiences=["coordinators"])
     url = guidance.get_absolute_url()
     assert listed_titles(client.get(url, {"audience": "volunteers"})) == ["Check, clean, dry"]
@@ -206,7 +222,11 @@ def test_a_category_costs_the_same_queries_however_many_resources(
 
 @pytest.fixture
 def balsam_guide(guidance):
-    species = SpeciesFactory(common_name="Himalayan balsam", scientific_name="Impatiens glandulifera", slug="impatiens-glandulifera")
+    species = SpeciesFactory(
+        common_name="Himalayan balsam",
+        scientific_name="Impatiens glandulifera",
+        slug="impatiens-glandulifera",
+    )
     nameless = SpeciesFactory(common_name="", scientific_name="Fallopia japonica", slug="fallopia-japonica")
     resource = ResourceFactory(
         category=guidance,
@@ -238,8 +258,13 @@ def test_a_resource_page_shows_everything_about_it(client, balsam_guide):
     assert "<p>Pull <strong>before</strong> it seeds.</p>" in page
     assert "Volunteers, New groups" in page
     assert f'<a href="{reverse("toolkit:search")}?tag=work-parties">Work parties</a>' in page
-    assert f'<a href="{reverse("species:detail", args=["impatiens-glandulifera"])}">Himalayan balsam</a>' in page
-    assert f'<a href="{reverse("species:detail", args=["fallopia-japonica"])}"><i lang="la">Fallopia japonica</i></a>' in page
+    assert (
+        f'<a href="{reverse("species:detail", args=["impatiens-glandulifera"])}">Himalayan balsam</a>' in page
+    )
+    assert (
+        f'<a href="{reverse("species:detail", args=["fallopia-japonica"])}"><i lang="la">Fallopia japonica</i></a>'
+        in page
+    )
     assert "GB Non-native Species Secretariat" in page and "Open Government Licence v3.0" in page
     assert '<time datetime="2024-05-02">2 May 2024</time>' in page
     assert '<time datetime="2026-01-15">15 January 2026</time>' in page
@@ -267,11 +292,15 @@ def test_the_page_never_shows_where_the_file_is_stored(client, balsam_guide):
 
 def test_the_external_link_is_marked_as_another_website(client, balsam_guide):
     page = resource_page(client, balsam_guide).content.decode()
-    link = re.search(r'<a class="btn btn-outline-primary external-link" href="([^"]+)" rel="([^"]+)">(.*?)</a>', page, re.S)
+    link = re.search(
+        r'<a class="btn btn-outline-primary external-link" href="([^"]+)" rel="([^"]+)">(.*?)</a>', page, re.S
+    )
     assert link[1] == "https://www.nonnativespecies.org/assets/balsam-bashing.pdf"
     assert "noopener" in link[2].split() and "external" in link[2].split()
     assert "Open it on www.nonnativespecies.org" in link[3]
-    assert '<span aria-hidden="true">↗</span><span class="visually-hidden">(another website)</span>' in link[3]
+    assert (
+        '<span aria-hidden="true">↗</span><span class="visually-hidden">(another website)</span>' in link[3]
+    )
 
 
 def test_a_link_that_is_not_a_web_address_is_never_linked(client, guidance):
@@ -299,7 +328,9 @@ def test_an_unknown_resource_is_not_found(client):
 
 
 def test_an_archived_resource_says_so_and_points_to_its_category(client, guidance):
-    resource = ResourceFactory(category=guidance, title="Old herbicide advice", status=Status.ARCHIVED, body="Spray it all.")
+    resource = ResourceFactory(
+        category=guidance, title="Old herbicide advice", status=Status.ARCHIVED, body="Spray it all."
+    )
     response = resource_page(client, resource)
     assert response.status_code == 410
     page = response.content.decode()
@@ -352,9 +383,19 @@ def test_the_library_pages_are_all_translated(made_up_language, untranslated, cl
     balsam_guide.external_url = "https://www.nonnativespecies.org/"
     balsam_guide.save()
     for species in balsam_guide.related_species.all():
-        species.common_name, species.scientific_name = pseudo(species.common_name), pseudo(species.scientific_name)
+        species.common_name, species.scientific_name = (
+            pseudo(species.common_name),
+            pseudo(species.scientific_name),
+        )
         species.save()
-    archived = ResourceFactory(category=guidance, title=pseudo("Old"), summary=pseudo("Old"), body="", external_url="https://example.org/", status=Status.ARCHIVED)
+    archived = ResourceFactory(
+        category=guidance,
+        title=pseudo("Old"),
+        summary=pseudo("Old"),
+        body="",
+        external_url="https://example.org/",
+        status=Status.ARCHIVED,
+    )
     CategoryFactory(name=pseudo("Empty shelf"), introduction="")
     untranslated.page(client, LIBRARY)
     untranslated.page(client, guidance.get_absolute_url())
