@@ -264,6 +264,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# The toolkit's files, never served from a folder: only through the download view (toolkit/storage.py).
+TOOLKIT_FILES_ROOT = Path(env_str("TOOLKIT_FILES_ROOT", str(BASE_DIR / "var" / "toolkit-files")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -6,13 +6,22 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value, Window
+from django.db.models.functions import Concat, RowNumber, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import LocalActionGroup
+
+from .storage import toolkit_files
 
 
 class Category(models.Model):
@@ -74,9 +83,59 @@ class Tag(models.Model):
         return self.name
 
 
+# Around each matched word of a search snippet; private-use characters, so that no text can fake
+# them, and the snippet is escaped before they become <mark> (toolkit/templatetags/toolkit.py).
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+# ts_headline reads the whole text it is given: a long PDF's text is cut to its first part.
+SNIPPET_SOURCE_CHARACTERS = 20_000
+
+
 class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def search(self, text):
+        """Resources matching `text` (web search syntax: words, "a phrase", -not, or), best match
+        first, each with `search_rank` and `snippet` (the matched words between HIGHLIGHT_START and
+        HIGHLIGHT_STOP). Titles weigh most, then summaries, bodies, and the text inside the file."""
+        query = SearchQuery(text, config="english", search_type="websearch")
+        source = Concat(
+            "summary",
+            Value(" \n"),
+            "body",
+            Value(" \n"),
+            Substr("file_text", 1, SNIPPET_SOURCE_CHARACTERS),
+            output_field=models.TextField(),
+        )
+        return (
+            self.filter(search_document=query)
+            .annotate(
+                search_rank=SearchRank(F("search_document"), query),
+                snippet=SearchHeadline(
+                    source,
+                    query,
+                    config="english",
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-search_rank", "title", "pk")
+        )
+
+    def latest_in_each_category(self, count):
+        """At most `count` resources of each category, newest first, in one query."""
+        return self.annotate(
+            place_in_category=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[F("published_on").desc(nulls_last=True), F("pk").desc()],
+            )
+        ).filter(place_in_category__lte=count)
 
 
 class Resource(models.Model):
@@ -95,7 +154,7 @@ class Resource(models.Model):
     body = models.TextField(
         _("body"), blank=True, help_text=_("Markdown: **bold**, lists, links. No images or HTML.")
     )
-    file = models.FileField(_("file"), upload_to="toolkit/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to="toolkit/%Y/", blank=True, storage=toolkit_files)
     file_name = models.CharField(
         _("file name"), max_length=200, blank=True, help_text=_("As people download it.")
     )
@@ -171,7 +230,7 @@ class ResourceFile(models.Model):
     """A file a resource has had: the history of its versions (the current one is `Resource.file`)."""
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="file_versions")
-    file = models.FileField(_("file"), upload_to="toolkit/versions/%Y/")
+    file = models.FileField(_("file"), upload_to="toolkit/versions/%Y/", storage=toolkit_files)
     file_name = models.CharField(_("file name"), max_length=200)
     file_type = models.CharField(_("file type"), max_length=20)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"))
