@@ -11,6 +11,10 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, resolve, reverse
 
+from groups import demo as groups_demo
+from groups import importers
+from groups.models import CoverageSnapshot, District, LandArea, LocalActionGroup
+from lagportal.lib.models import Outcode
 from toolkit import seed
 from toolkit.models import Audience, Category, Resource, SeededContent, Status, StatusChange, Tag
 
@@ -234,3 +238,26 @@ def test_rows_staff_made_before_the_seed_are_adopted_as_they_are():
     assert Resource.objects.count() == 13
     assert Tag.objects.filter(name="Biosecurity").count() == 1
     assert "3 already on the site" in output
+
+
+@pytest.fixture(scope="module")
+def demo_groups(django_db_setup, django_db_blocker):
+    """The real demo groups that load_demo builds on (loaded once, for the one test that needs them)."""
+    with django_db_blocker.unblock():
+        importers.load_districts()
+        importers.load_outcodes()
+        groups_demo.load_groups()
+        yield
+        LocalActionGroup.objects.all().delete()
+        for model in (District, Outcode, LandArea, CoverageSnapshot):
+            model.objects.all().delete()
+
+
+def test_load_demo_loads_the_toolkit_once_after_the_species(demo_groups):
+    call_command("load_demo", stdout=StringIO())
+    assert Resource.objects.published().count() == 13
+    balsam = Resource.objects.get(slug="pocket-guide-to-balsam-bashing")
+    assert [s.common_name for s in balsam.related_species.all()] == ["Himalayan balsam"]
+    before = snapshot()
+    call_command("load_demo", stdout=StringIO())
+    assert snapshot() == before
