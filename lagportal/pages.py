@@ -1,9 +1,11 @@
-"""The pages every public-sector site has: contact (with a form to the national LAG Coordinator),
-privacy notice, accessibility statement and cookies.
+"""The pages every public-sector site has: about (what Local Action Groups are and why join),
+contact (with a form to the national LAG Coordinator), privacy notice, accessibility statement and
+cookies.
 
-The four pages are the same for every signed-out visitor and are kept in the cache; their version
-is the settings they show (the code and templates are in every cached page's key already). The
-contact form is never cached: it carries a CSRF token.
+These pages are the same for every signed-out visitor and are kept in the cache; their version is
+the settings they show, or for the About page whether the guide to starting a group is published
+(the code and templates are in every cached page's key already). The contact form is never cached:
+it carries a CSRF token.
 """
 
 from datetime import date
@@ -15,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from toolkit.guide import published_start_guide
 
 from . import services
 from .forms import ContactForm, Topic
@@ -42,6 +46,27 @@ def _url_or_none(name):
         return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def _start_guide_version(request):
+    guide = published_start_guide()
+    return Version(version_tag(guide.pk if guide else None))
+
+
+@cached_public_page(_start_guide_version)
+def about(request):
+    """What Local Action Groups are and why join: leads to the finder, the toolkit and the guide to
+    starting a group (or, while that is unpublished, to the national LAG Coordinator)."""
+    if published_start_guide() is not None:
+        start_a_group_url, start_a_group_is_guide = reverse("toolkit:start_a_group"), True
+    else:
+        start_a_group_url = f"{reverse('pages:contact_form')}?topic={Topic.START_A_GROUP}"
+        start_a_group_is_guide = False
+    return render(
+        request,
+        "pages/about.html",
+        {"start_a_group_url": start_a_group_url, "start_a_group_is_guide": start_a_group_is_guide},
+    )
 
 
 @cached_public_page(_settings_version("NNSS_CONTACT_EMAIL", "DATA_PROTECTION_EMAIL"))

@@ -16,6 +16,7 @@ handler500 = "lagportal.errors.server_error"
 # The pages every public-sector site has, linked from every page's footer.
 pages_urls = (
     [
+        path("about/", pages.about, name="about"),
         path("contact/", pages.contact, name="contact"),
         path("contact/write/", pages.contact_form, name="contact_form"),
         path("contact/sent/", pages.contact_sent, name="contact_sent"),

@@ -421,3 +421,24 @@ class MailingUpdate(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class SeededContent(models.Model):
+    """A category or resource of the toolkit's starting content that `load_toolkit` has put in
+    place. Each is made once only: what staff later change, archive or delete stays that way, and
+    the row is followed here even if staff change its slug."""
+
+    key = models.CharField(max_length=250, unique=True)  # "category/<slug>" or "resource/<slug>"
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resource = models.ForeignKey(
+        Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="seeded_as"
+    )
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("starting content")
+        verbose_name_plural = _("starting content")
+
+    def __str__(self):
+        return self.key

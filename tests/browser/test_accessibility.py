@@ -16,6 +16,7 @@ PAGES = [
     pytest.param("/accounts/signup/", False, id="sign-up"),
     pytest.param("/accounts/login/", False, id="sign-in"),
     pytest.param("/accounts/", True, id="my-account"),
+    pytest.param("/about/", False, id="about"),
     pytest.param("/contact/", False, id="contact"),
     pytest.param("/contact/write/", False, id="contact-form"),
     pytest.param("/privacy/", False, id="privacy"),

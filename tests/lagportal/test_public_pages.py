@@ -1,4 +1,4 @@
-"""The pages every public-sector site has: contact (and its form), privacy, accessibility, cookies."""
+"""The pages every public-sector site has: about, contact (and its form), privacy, accessibility, cookies."""
 
 import re
 
@@ -16,12 +16,13 @@ from ..groups.factories import GroupFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = {
+    "pages:about": "About Local Action Groups",
     "pages:contact": "Contact",
     "pages:privacy": "Privacy notice",
     "pages:accessibility": "Accessibility statement",
     "pages:cookies": "Cookies",
 }
-FOOTER_LINKS = ["/contact/", "/privacy/", "/accessibility/", "/cookies/"]
+FOOTER_LINKS = ["/about/", "/contact/", "/privacy/", "/accessibility/", "/cookies/"]
 
 GOOD = {
     "name": "Robin Walker",
@@ -76,7 +77,7 @@ def test_each_page_answers_with_its_one_heading(client, name, heading):
         "/contact/write/",
     ],
 )
-def test_every_page_links_the_four_pages_in_its_footer(client, url):
+def test_every_page_links_the_about_contact_and_policy_pages_in_its_footer(client, url):
     GroupFactory()
     page = client.get(url).content.decode()
     footer = page[page.index("<footer") :]
@@ -156,8 +157,16 @@ def test_every_cookie_the_portal_sets_is_on_the_cookies_page(client, volunteer, 
 
 def test_the_pages_need_no_database_for_a_signed_out_visitor(client, django_assert_max_num_queries):
     for name in PAGES:
+        if name == "pages:about":
+            continue  # it asks whether the toolkit's guide to starting a group is published
         with django_assert_max_num_queries(0):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_about_page_needs_one_query_for_a_signed_out_visitor(client, django_assert_num_queries):
+    client.get(reverse("pages:about"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("pages:about")).status_code == 200
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -186,12 +195,8 @@ def test_a_signed_in_persons_contact_form_is_never_shared(client, volunteer):
 # --- The contact form --------------------------------------------------------------------------
 
 
-def test_the_finders_start_one_offer_leads_to_the_form_with_the_topic_and_place_chosen(client):
-    GroupFactory()  # in Carlisle: nothing covers Norwich
-    page = client.get(reverse("groups:finder"), {"lat": "52.63", "lon": "1.30"}).content.decode()
-    assert "Or start one" in page
-    assert 'href="/contact/write/?topic=start-a-group&amp;place=52.6300%2C%201.3000"' in page
-
+def test_a_link_to_the_form_chooses_its_topic_and_place(client):
+    # The finder's "start one" leads to the toolkit's guide now (tests/toolkit/test_guide.py).
     form = client.get("/contact/write/?topic=start-a-group&place=52.6300%2C%201.3000").content.decode()
     assert re.search(r'value="start-a-group"[^>]*\bchecked>', form)
     assert 'value="52.6300, 1.3000"' in form

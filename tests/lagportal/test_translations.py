@@ -397,6 +397,7 @@ def public_pages(portal):
         f"/groups/{slug}/updates/",
         f"/groups/{slug}/updates/{portal['update'].pk}/",
         f"/groups/{slug}/updates/follow/",
+        "/about/",
         "/contact/",
         "/contact/write/?topic=start-a-group&place=Keswick",
         "/species/report/",

@@ -13,6 +13,7 @@ from groups import importers
 from lagportal.lib.models import Outcode
 from species import demo as species_demo
 from species import importer as species_importer
+from toolkit import seed as toolkit_seed
 
 
 class Command(BaseCommand):
@@ -39,9 +40,12 @@ class Command(BaseCommand):
             verifier, coordinator, volunteer = accounts_demo.demo_users("staff", "coordinator", "volunteer")
             species_demo.load(groups, verifier=verifier, coordinator=coordinator, volunteer=volunteer)
             groups_demo.measure_coverage_if_stale()
+            # The toolkit's content is real, not demo data: the same load as `manage.py load_toolkit`.
+            toolkit_report = toolkit_seed.load_toolkit()
         self.stdout.write(
             f"Species: {len(species_report.created)} created, {len(species_report.updated)} updated."
         )
+        self.stdout.write(f"Toolkit: {len(toolkit_report.created)} categories and resources created.")
         self.stdout.write(f"Demo logins (password for each: {logins[0][1]}):")
         for email, _password, what in logins:
             self.stdout.write(f"  {email:40} {what}")
