@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("toolkit", "0001_library"),
+        ("toolkit", "0002_library_private_file_storage"),
     ]
 
     operations = [
