@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import nnss_staff_recipients
 from groups.models import HEAVY_GROUP_FIELDS, LocalActionGroup
@@ -95,11 +96,15 @@ def request_materials(group, by, event_name, event_date, address, notes, quantit
             left = (
                 MaterialItem.objects.filter(pk=item.pk).values_list("quantity_available", flat=True).first()
             )
-            raise MaterialsError(
-                _("Only %(left)d of “%(item)s” are left: ask for %(left)d or fewer.")
-                % {"left": left or 0, "item": item},
-                item=item,
-            )
+            if not left:
+                message = _("“%(item)s” has run out: ask for the other materials, or try again later.")
+            else:
+                message = ngettext(
+                    "Only %(left)d of “%(item)s” is left: ask for %(left)d or fewer.",
+                    "Only %(left)d of “%(item)s” are left: ask for %(left)d or fewer.",
+                    left,
+                )
+            raise MaterialsError(message % {"left": left or 0, "item": item}, item=item)
     request = MaterialsRequest.objects.create(
         group=group,
         requested_by=by,
@@ -173,7 +178,11 @@ def change_stock(item, by_how_many):
     item.refresh_from_db(fields=["quantity_available"])
     if not changed:
         raise MaterialsError(
-            _("Only %(left)d of “%(item)s” are in stock: take off %(left)d or fewer.")
+            ngettext(
+                "Only %(left)d of “%(item)s” is in stock: take off %(left)d or fewer.",
+                "Only %(left)d of “%(item)s” are in stock: take off %(left)d or fewer.",
+                item.quantity_available,
+            )
             % {"left": item.quantity_available, "item": item},
             item=item,
         )
