@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -19,7 +18,6 @@ from lagportal.lib.models import Message
 from toolkit import emails, services
 from toolkit.models import MaterialItem, MaterialsRequest, MaterialsRequestLine
 
-from ..factories import UserFactory
 from ..groups.factories import GroupFactory, make_coordinator, make_member
 from .factories_materials import MaterialItemFactory, coordinator_with_group, make_materials_request
 
