@@ -25,9 +25,7 @@ class MaterialsRequestForm(forms.Form):
         help_text=_("What the materials are for, e.g. “Balsam bash at Low Bridge” or “Village show stall”."),
     )
     event_date = forms.DateField(
-        label=_("Date of the event"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("For example, 21/06/2027."),
+        label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     address = forms.CharField(
         label=_("Delivery address"),
