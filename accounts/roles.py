@@ -6,6 +6,7 @@ without a hand-written step; a `flush` (which empties auth_group) gets them back
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 
 NNSS_STAFF = "NNSS staff"
 COORDINATORS = "Coordinators"
@@ -51,3 +52,12 @@ def sync_role_permissions(apps=global_apps, **kwargs):
                 )
             ]
         )
+
+
+def nnss_staff_recipients():
+    """Who hears at once of what needs NNSS (an alert-list sighting, a request for printed
+    materials): the active people in the NNSS staff permission group, or NNSS_CONTACT_EMAIL (the
+    Secretariat's inbox) while the group has nobody in it."""
+    User = global_apps.get_model(settings.AUTH_USER_MODEL)
+    staff = list(User.objects.filter(is_active=True, groups__name=NNSS_STAFF).distinct())
+    return staff or [settings.NNSS_CONTACT_EMAIL]

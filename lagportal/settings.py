@@ -249,6 +249,9 @@ ACCOUNT_RATE_LIMITS = {
     # Sightings reported without signing in (species/report_views.py): per address too, as each gets
     # a receipt. A school's or a field trip's shared connection still gets ten an hour.
     "report_sighting": "10/h/ip,5/h/key",
+    # Subscribing to the NNSS mailing list (toolkit/views_mailing.py): each asks for a confirmation
+    # email, so per address too, and the same answer for every address.
+    "mailing_list_subscribe": "10/h/ip,3/h/key",
 }
 USERSESSIONS_TRACK_ACTIVITY = False
 

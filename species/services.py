@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.db.models.functions import GeometryDistance
 from django.core.exceptions import PermissionDenied
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import NNSS_STAFF
+from accounts.roles import nnss_staff_recipients
 from groups import scoping
 from groups.models import Country, District, LocalActionGroup, MembershipRole
 from lagportal.lib import images, mail
@@ -49,13 +48,6 @@ def country_at(point):
         District.objects.order_by(GeometryDistance("boundary", point)).values_list("code", flat=True).first()
     )
     return COUNTRY_OF_CODE.get((code or " ")[0], "")
-
-
-def nnss_staff_recipients():
-    """Who hears of an alert-list sighting at once: the active people in the NNSS staff permission
-    group, or NNSS_CONTACT_EMAIL (the Secretariat's inbox) while the group has nobody in it."""
-    staff = list(get_user_model().objects.filter(is_active=True, groups__name=NNSS_STAFF).distinct())
-    return staff or [settings.NNSS_CONTACT_EMAIL]
 
 
 def coordinators_covering(point):

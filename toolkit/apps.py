@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ToolkitConfig(AppConfig):
     name = "toolkit"
     verbose_name = _("Toolkit")
+
+    def ready(self):
+        from . import emails, personal_data  # noqa: F401  (email kinds, personal-data receivers)

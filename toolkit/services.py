@@ -2,6 +2,26 @@
 
 from django.db.models import F
 
+# Printed materials for groups, and the NNSS mailing list: their workflows live in toolkit.materials
+# and toolkit.mailing.
+from .mailing import (  # noqa: F401
+    MailingError,
+    confirm_subscription,
+    send_mailing_update,
+    subscribe,
+    subscriber_for_token,
+    unsubscribe,
+)
+from .mailing import normalise as normalise_address  # noqa: F401
+from .materials import (  # noqa: F401
+    MaterialsError,
+    cancel_materials_request,
+    change_stock,
+    groups_that_may_ask,
+    mark_materials_sent,
+    request_materials,
+    requests_with_lines,
+)
 from .models import Resource
 
 

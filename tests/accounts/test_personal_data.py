@@ -23,9 +23,19 @@ from groups.models import ActionItem, Meeting, Membership, MembershipRole, Role,
 from lagportal.lib import mail
 from lagportal.lib.models import Message
 from species.models import Decision, Sighting, Subscription, Treatment, VerificationStatus
+from toolkit import services as toolkit_services
+from toolkit.models import MailingUpdate, MaterialsRequest, ResourceFile, StatusChange
 
+from ..factories import UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, make_member
 from ..species.factories import SightingFactory, SpeciesFactory
+from ..toolkit.factories_materials import (
+    MailingUpdateFactory,
+    MaterialItemFactory,
+    coordinator_with_group,
+    make_materials_request,
+    make_resource,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +110,47 @@ ROWS = {
     (Subscription, "user"): lambda user, group: (
         Subscription.objects.create(user=user, species=SpeciesFactory(), group=group).species.scientific_name
     ),
+    (ResourceFile, "uploaded_by"): lambda user, group: (
+        ResourceFile.objects.create(
+            resource=make_resource(f"Balsam guide for {group.name}"),
+            file="toolkit/versions/2026/guide.pdf",
+            file_name="guide.pdf",
+            file_type="pdf",
+            file_size=1000,
+            uploaded_by=user,
+        ).resource.title
+    ),
+    (StatusChange, "changed_by"): lambda user, group: (
+        StatusChange.objects.create(
+            resource=make_resource(f"Knotweed guide for {group.name}"),
+            from_status="draft",
+            to_status="in_review",
+            changed_by=user,
+        ).resource.title
+    ),
+    (MaterialsRequest, "requested_by"): lambda user, group: (
+        _materials_request(user, group, f"Show stall of {group.name}").event_name
+    ),
+    (MaterialsRequest, "sent_by"): lambda user, group: (
+        toolkit_services.mark_materials_sent(
+            _materials_request(UserFactory(), GroupFactory(), f"Sent by hand to {group.name}"), user
+        ).event_name
+    ),
+    (MailingUpdate, "created_by"): lambda user, group: (
+        MailingUpdateFactory(subject=f"Workshop news from {group.name}", created_by=user).subject
+    ),
+    (MailingUpdate, "sent_by"): lambda user, group: _sent_update(user, f"Sent update about {group.name}"),
 }
+
+
+def _materials_request(user, group, event_name):
+    coordinator_with_group(user, group)
+    return make_materials_request(user, group, quantities={MaterialItemFactory(): 5}, event_name=event_name)
+
+
+def _sent_update(user, subject):
+    toolkit_services.confirm_subscription(toolkit_services.subscribe(f"reader-{user.pk}@example.org"))
+    return toolkit_services.send_mailing_update(MailingUpdateFactory(subject=subject), user).subject
 
 
 def _membership(user, group):

@@ -36,10 +36,17 @@ from groups import services
 from groups.models import ActionItem, CoverageSnapshot, LocalActionGroup, Meeting, Membership, Update
 from lagportal.lib.models import Message
 from species.models import Decision, Sighting, Species
+from toolkit.models import MailingUpdate, MaterialItem, MaterialsRequest
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
 from ..lib.test_email_links import SCENARIOS
+from ..toolkit.factories_materials import (
+    MailingUpdateFactory,
+    MaterialItemFactory,
+    make_materials_request,
+    make_subscriber,
+)
 
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -315,6 +322,9 @@ DATA_FIELDS = {
     Species: ["scientific_name", "common_name"],
     Sighting: ["species_description", "recorder_name", "count_or_extent", "habitat_notes"],
     Decision: ["comment"],
+    MaterialItem: ["name", "description"],
+    MaterialsRequest: ["event_name", "delivery_address", "notes"],
+    MailingUpdate: ["subject", "body"],
     # Rows that Django and the portal's migrations write in English, which no catalogue translates:
     # the names of the permission groups and of the permissions (a Welsh admin lists them in English).
     Group: ["name"],
@@ -366,6 +376,11 @@ def portal(db, nnss_staff, superuser):
     services.publish_update(update)
     UpdateFactory(group=group, title="A draft")
     CoverageSnapshot.objects.create(active_groups=2, covered_km2=1234.5, great_britain_km2=230000)
+    leaflets = MaterialItemFactory(name="Balsam leaflet")
+    MaterialItemFactory(name="Crayfish poster", quantity_available=0)
+    materials_request = make_materials_request(coordinator, group, quantities={leaflets: 10})
+    subscriber = make_subscriber("ann@example.org")
+    MailingUpdateFactory(subject="Workshop news", created_by=nnss_staff)
     data_in_made_up_language()
     return {
         "group": LocalActionGroup.objects.get(pk=group.pk),
@@ -378,6 +393,8 @@ def portal(db, nnss_staff, superuser):
         "update": update,
         "nnss_staff": nnss_staff,
         "superuser": superuser,
+        "materials_request": materials_request,
+        "subscriber": subscriber,
     }
 
 
@@ -407,6 +424,10 @@ def public_pages(portal):
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
+        "/toolkit/updates/subscribe/",
+        "/toolkit/updates/subscribe/check-your-inbox/",
+        f"/toolkit/updates/confirm/{portal['subscriber'].token}/",
+        f"/toolkit/updates/unsubscribe/{portal['subscriber'].token}/",
         "/no-such-page/",
     ]
 
@@ -430,6 +451,7 @@ def volunteer_pages(portal):
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("usersessions_list"),
+        reverse("toolkit:my_materials_requests"),
         reverse("account_logout"),
     ]
 
@@ -533,6 +555,63 @@ def test_admin_actions_and_their_messages_are_all_translated(made_up_language, p
     ]:
         data = {"action": action, "_selected_action": selected}
         untranslated.page(client, reverse(changelist), method="post", data=data)
+    untranslated.assert_none()
+
+
+def test_the_toolkits_materials_and_mailing_list_pages_forms_and_messages_are_all_translated(
+    made_up_language, portal, untranslated
+):
+    client = Client()
+    client.force_login(portal["coordinator"])
+    untranslated.page(client, reverse("toolkit:request_materials"))
+    untranslated.page(client, reverse("toolkit:my_materials_requests"))
+    leaflets = MaterialItem.objects.filter(quantity_available__gt=0).get()
+    bad = {
+        "group": portal["group"].pk,
+        "event_name": "",
+        "event_date": "2020-01-01",
+        f"item_{leaflets.pk}": "0",
+    }
+    untranslated.page(client, reverse("toolkit:request_materials"), method="post", data=bad)
+    good = {
+        "group": portal["group"].pk,
+        "event_name": pseudo("Show"),
+        "event_date": (timezone.localdate() + timezone.timedelta(days=9)).isoformat(),
+        "address": pseudo("Hall"),
+        f"item_{leaflets.pk}": "2",
+    }
+    untranslated.page(client, reverse("toolkit:request_materials"), method="post", data=good)
+
+    anonymous = Client()
+    untranslated.page(
+        anonymous, reverse("toolkit:subscribe"), method="post", data={"email": "not-an-address"}
+    )
+    untranslated.page(
+        anonymous, reverse("toolkit:subscribe"), method="post", data={"email": "bo@example.org"}
+    )
+    token = portal["subscriber"].token
+    untranslated.page(anonymous, reverse("toolkit:unsubscribe", args=[token]), method="post")
+    untranslated.page(anonymous, reverse("toolkit:confirm_subscription", args=[token]), method="post")
+
+    staff = Client()
+    staff.force_login(portal["nnss_staff"])
+    for changelist, action, selected in [
+        ("admin:toolkit_materialsrequest_changelist", "mark_sent", [portal["materials_request"].pk]),
+        ("admin:toolkit_materialsrequest_changelist", "mark_sent", [portal["materials_request"].pk]),
+        ("admin:toolkit_materialsrequest_changelist", "cancel", [portal["materials_request"].pk]),
+        (
+            "admin:toolkit_mailingupdate_changelist",
+            "send",
+            list(MailingUpdate.objects.values_list("pk", flat=True)),
+        ),
+        (
+            "admin:toolkit_mailingupdate_changelist",
+            "send",
+            list(MailingUpdate.objects.values_list("pk", flat=True)),
+        ),
+    ]:
+        data = {"action": action, "_selected_action": selected}
+        untranslated.page(staff, reverse(changelist), method="post", data=data)
     untranslated.assert_none()
 
 

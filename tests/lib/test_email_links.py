@@ -206,6 +206,50 @@ def sighting_scenario(recipient_kind):
     return {"alert": staff, "in_area": coordinator, "receipt": recorder}[recipient_kind]
 
 
+def materials_scenario(recipient_kind):
+    """A coordinator asks for printed materials; NNSS staff send them or cancel the request. The
+    person the `recipient_kind` email goes to."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import NNSS_STAFF
+    from toolkit import services as toolkit_services
+
+    from ..toolkit.factories_materials import MaterialItemFactory, make_materials_request
+
+    staff = UserFactory(email="nia@example.org", is_staff=True)
+    staff.groups.add(Group.objects.get(name=NNSS_STAFF))
+    coordinator = UserFactory(email="callum@example.org")
+    make_coordinator(coordinator, GroupFactory(name="Eden Balsam Bashers"))
+    request = make_materials_request(
+        coordinator,
+        coordinator.memberships.get().group,
+        quantities={MaterialItemFactory(name="Balsam leaflet"): 20},
+    )
+    if recipient_kind == "sent":
+        toolkit_services.mark_materials_sent(request, staff)
+    elif recipient_kind == "cancelled":
+        toolkit_services.cancel_materials_request(request)
+    return staff if recipient_kind == "requested" else coordinator
+
+
+def mailing_confirmation_scenario():
+    from toolkit import services as toolkit_services
+
+    toolkit_services.subscribe("ann@example.org")
+    return None
+
+
+def mailing_update_scenario():
+    from toolkit import services as toolkit_services
+
+    from ..toolkit.factories_materials import MailingUpdateFactory
+
+    toolkit_services.confirm_subscription(toolkit_services.subscribe("ann@example.org"))
+    staff = UserFactory(email="nia@example.org", is_staff=True)
+    toolkit_services.send_mailing_update(MailingUpdateFactory(subject="The annual workshop"), staff)
+    return None
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -226,6 +270,12 @@ SCENARIOS = {
     "species/emails/alert_sighting": lambda: sighting_scenario("alert"),
     "species/emails/sighting_in_area": lambda: sighting_scenario("in_area"),
     "species/emails/sighting_receipt": lambda: sighting_scenario("receipt"),
+    "toolkit/emails/materials_requested": lambda: materials_scenario("requested"),
+    "toolkit/emails/materials_acknowledgement": lambda: materials_scenario("acknowledgement"),
+    "toolkit/emails/materials_sent": lambda: materials_scenario("sent"),
+    "toolkit/emails/materials_cancelled": lambda: materials_scenario("cancelled"),
+    "toolkit/emails/mailing_confirmation": mailing_confirmation_scenario,
+    "toolkit/emails/mailing_update": mailing_update_scenario,
 }
 
 
