@@ -184,8 +184,9 @@ def test_the_start_a_group_address_answers_only_to_reading(client, guide):
     assert Resource.objects.get(pk=guide.pk).status == Status.PUBLISHED
 
 
-def test_a_nul_byte_in_the_query_string_is_not_an_error(client):
-    assert client.get(f"{START}?from=%00").status_code == 404
+def test_a_nul_byte_in_the_query_string_is_a_bad_request_not_an_error(client):
+    # lagportal.middleware.RefuseNulCharacters answers before any view.
+    assert client.get(f"{START}?from=%00").status_code == 400
 
 
 # --- Who offers it ------------------------------------------------------------------------------

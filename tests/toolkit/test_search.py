@@ -167,15 +167,19 @@ def test_an_empty_search_shows_the_filters_and_the_categories(client):
 
 
 @pytest.mark.parametrize(
+    "query", [{"q": "balsam\x00"}, {"q": "balsam", "category": "\x00"}, {"page": "\x00"}]
+)
+def test_a_nul_byte_in_a_search_is_a_bad_request_never_a_500(client, query):
+    assert client.get(SEARCH, query).status_code == 400
+
+
+@pytest.mark.parametrize(
     "query, field",
     [
-        ({"q": "balsam\x00"}, "q"),
         ({"q": "balsam " * 40}, "q"),
-        ({"q": "balsam", "category": "\x00"}, "category"),
         ({"q": "balsam", "category": "no-such-shelf"}, "category"),
         ({"q": "balsam", "audience": "martians"}, "audience"),
         ({"q": "balsam", "tag": "'; drop table"}, "tag"),
-        ({"q": "balsam", "page": "\x00"}, None),
         ({"q": "balsam", "page": "last"}, None),
         ({"q": "balsam", "page": "-5"}, None),
         ({"q": "!!! & | <-> :* ('\\"}, None),
