@@ -86,10 +86,11 @@ def _query_string(request):
 
 @cached_public_page(page_version_of_library)
 def library(request):
+    # A GROUP BY query leaves out Meta.ordering: the shelves' order is asked for again.
     categories = list(
         Category.objects.annotate(
             published_count=Count("resources", filter=Q(resources__status=Status.PUBLISHED))
-        )
+        ).order_by("position", "name")
     )
     latest = _listed(Resource.objects.published().latest_in_each_category(LATEST_ON_THE_HOME_PAGE)).order_by(
         "place_in_category"
