@@ -207,6 +207,13 @@ class ResourceFileInline(HistoryInline):
 # --- Resources ------------------------------------------------------------------------------------
 
 
+def _https_by_default(db_field, **kwargs):
+    # An address typed without a scheme is https (Django 6's default, adopted now).
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ResourceAdminForm(forms.ModelForm):
     """The resource's content. The file comes through `upload`, checked by its contents; the status
     is not here at all (see the module's docstring)."""
@@ -215,6 +222,7 @@ class ResourceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Resource
+        formfield_callback = _https_by_default
         fields = [
             "title",
             "slug",
@@ -465,8 +473,10 @@ class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
                     danger=to_status == Status.ARCHIVED,
                 )
             )
-        if not allowed and resource.status != Status.DRAFT and not publishing.may_publish(request.user):
-            steps.append(Step(note=gettext("The next step needs the permission to publish.")))
+        if resource.status != Status.DRAFT and not publishing.may_publish(request.user):
+            steps.append(
+                Step(note=gettext("The next step needs the permission to publish: a publisher takes it."))
+            )
         return steps
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
