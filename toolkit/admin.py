@@ -441,12 +441,13 @@ class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
                 name="toolkit_resource_status",
             ),
             path("<path:object_id>/preview/", view(self.preview_view), name="toolkit_resource_preview"),
-            path("<path:object_id>/file/", view(self.file_view), name="toolkit_resource_file"),
+            # Before ".../file/", whose object_id would otherwise take "<id>/versions/<n>".
             path(
                 "<path:object_id>/versions/<int:version_id>/file/",
                 view(self.version_file_view),
                 name="toolkit_resource_version_file",
             ),
+            path("<path:object_id>/file/", view(self.file_view), name="toolkit_resource_file"),
             *super().get_urls(),
         ]
 

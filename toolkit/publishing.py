@@ -19,9 +19,12 @@ anything in review, published or archived only with the publish permission too, 
 changes (or will change) a public page.
 """
 
+import tempfile
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -146,15 +149,25 @@ def replace_file(resource, upload, by):
             file_size=checked.file_size,
             uploaded_by=by,
         )
-        transaction.on_commit(partial(_write_file, stored_name, checked.content))
+        # A copy of our own: the upload itself is closed with the request, which may end first.
+        transaction.on_commit(partial(_write_file, stored_name, _spooled_copy(checked.content)))
         if checked.is_pdf:
             transaction.on_commit(partial(_queue_text_extraction, resource.pk))
     return resource
 
 
-def _write_file(name, content):
+def _spooled_copy(content):
+    copy = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
     content.seek(0)
-    written = default_storage.save(name, content)
+    for chunk in content.chunks():
+        copy.write(chunk)
+    copy.seek(0)
+    return File(copy)
+
+
+def _write_file(name, content):
+    with content:
+        written = default_storage.save(name, content)
     if written != name:  # the storage chose another name (never for a fresh random one, but if so)
         Resource.objects.filter(file=name).update(file=written)
         ResourceFile.objects.filter(file=name).update(file=written)

@@ -145,6 +145,10 @@ def png():
     return out.getvalue()
 
 
+# The header of a legacy Office file (OLE compound document), padded to one sector.
+OLE_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
 def upload(name, data, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
@@ -200,3 +204,15 @@ def preview_url(resource):
 
 
 CHANGELIST = "/admin/toolkit/resource/"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`committed(function, *args)` runs it as if its transaction committed at the end: the file
+    writes and tasks queued on commit run then (a test's own transaction never commits)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
