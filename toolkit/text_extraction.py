@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.db import DataError, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from pypdf import PasswordType, PdfReader
 
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 MAX_PAGES = 500
 MAX_CHARACTERS = 500_000
 TIME_LIMIT_SECONDS = 60
+# PostgreSQL's "program limit exceeded", as it answers a tsvector over 1 MB.
+TSVECTOR_TOO_LONG = "54000"
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ def read_pdf_text(stream, *, max_pages=MAX_PAGES, max_characters=MAX_CHARACTERS,
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             return Extraction(TextExtraction.DAMAGED)
         for number, page in enumerate(reader.pages):
-            if number >= max_pages or length >= max_characters or time.monotonic() > deadline:
+            # The time is checked between pages, so the first page is always read.
+            if number >= max_pages or length >= max_characters or (number and time.monotonic() > deadline):
                 break
             text = normalise(page.extract_text() or "")
             if text:
@@ -98,9 +101,10 @@ def _store(resource, result):
                 updated = Resource.objects.filter(
                     pk=resource.pk, file=resource.file.name, text_extraction=TextExtraction.PENDING
                 ).update(file_text=text, text_extraction=result.state, updated_at=timezone.now())
-        except DataError:
-            # The words made a tsvector over PostgreSQL's 1 MB: keep the first half, and try again.
-            if len(text) < 1000:
+        except OperationalError as error:
+            # The words made a tsvector over PostgreSQL's 1 MB (long words in a script of several
+            # bytes a letter can, within MAX_CHARACTERS): keep the first half, and try again.
+            if getattr(error.__cause__, "sqlstate", None) != TSVECTOR_TOO_LONG or len(text) < 1000:
                 raise
             text = text[: len(text) // 2]
             continue

@@ -216,3 +216,15 @@ def committed(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
+
+
+def pdf_of_pages(*pages):
+    """A PDF with one page of text for each of `pages`."""
+    from pypdf import PdfReader
+
+    writer = PdfWriter()
+    for text in pages:
+        writer.add_page(PdfReader(io.BytesIO(pdf_with_text(text))).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
