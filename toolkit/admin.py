@@ -17,7 +17,13 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -76,11 +82,21 @@ def _file_response(stored, file_name, file_type):
     )
 
 
+class NoNulInListAddressMixin:
+    """PostgreSQL takes no NUL character in a query: a list's search or filter with one answers 400
+    rather than failing in the database."""
+
+    def changelist_view(self, request, extra_context=None):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(gettext("The address of this list cannot contain NUL characters."))
+        return super().changelist_view(request, extra_context)
+
+
 # --- Categories and tags --------------------------------------------------------------------------
 
 
 @admin.register(Category)
-class CategoryAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(NoNulInListAddressMixin, AccessibleAdminMixin, admin.ModelAdmin):
     list_display = ["name", "position", "resource_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -97,7 +113,7 @@ class CategoryAdmin(AccessibleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NoNulInListAddressMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "resource_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -267,7 +283,7 @@ class ResourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+class ResourceAdmin(NoNulInListAddressMixin, AccessibleAdminMixin, admin.ModelAdmin):
     form = ResourceAdminForm
     list_display = [
         "title",
