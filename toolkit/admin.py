@@ -259,12 +259,9 @@ class ResourceAdminForm(forms.ModelForm):
         self.checked_upload = None
         if "upload" in self.fields:
             self.fields["upload"].help_text = gettext(
-                "%(types)s; up to %(limit)s MB. A new file replaces the current one at the same "
-                "address; earlier versions are kept below."
-            ) % {
-                "types": ", ".join(f".{extension}" for extension in uploads.accepted_extensions()),
-                "limit": uploads.max_upload_bytes() // (1024 * 1024),
-            }
+                "Upload %(accepted)s, of up to %(limit)s MB. A new file replaces the current one at "
+                "the same address; earlier versions are kept below."
+            ) % {"accepted": uploads.ACCEPTED, "limit": uploads.max_upload_bytes() // (1024 * 1024)}
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")

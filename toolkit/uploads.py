@@ -56,6 +56,10 @@ KINDS = {
     "txt": FileKind(_("Plain text"), "text/plain"),
 }
 ALIASES = {"jpeg": "jpg"}
+ACCEPTED = _(
+    "a PDF; a Word, Excel, PowerPoint or OpenDocument file (old Word and Excel files too); "
+    "a JPEG, PNG or WebP image; or a CSV or plain text file"
+)
 
 # The main part each Office Open XML kind declares in [Content_Types].xml. A macro-enabled file
 # (.docm renamed .docx) declares another, and is refused.
@@ -71,10 +75,6 @@ IMAGE_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 MOST_CONTENT_TYPES_BYTES = 1024 * 1024
 # A text file that opens like markup is a web page or an SVG renamed, not a CSV or plain text.
 MARKUP_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\s*[!?a-zA-Z]")
-
-
-def accepted_extensions():
-    return sorted([*KINDS, *ALIASES])
 
 
 def max_upload_bytes():
@@ -189,9 +189,9 @@ def check_upload(upload):
     file_type = _extension(upload.name)
     if file_type not in KINDS:
         raise ValidationError(
-            _("Files ending .%(extension)s are not accepted. Upload one of: %(accepted)s."),
+            _("Files ending .%(extension)s are not accepted. Upload %(accepted)s."),
             code="not_accepted",
-            params={"extension": file_type or "—", "accepted": ", ".join(accepted_extensions())},
+            params={"extension": file_type or "—", "accepted": ACCEPTED},
         )
     if not upload.size:
         raise ValidationError(_("This file is empty: upload the file with its contents."), code="empty")
