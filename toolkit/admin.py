@@ -14,6 +14,7 @@ from a storage address.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -374,7 +375,21 @@ class ResourceAdmin(NoNulInListAddressMixin, AccessibleAdminMixin, admin.ModelAd
             actions.pop("delete_selected", None)
         return actions
 
-    # --- Saving: the file goes through the service ---
+    def view_on_site(self, resource):
+        # A draft's public address is "not found": staff see it through the preview instead.
+        if resource.status in (Status.PUBLISHED, Status.ARCHIVED):
+            content_type = ContentType.objects.get_for_model(resource)
+            return reverse("admin:view_on_site", args=[content_type.pk, resource.pk])
+        return None
+
+    # --- Saving and deleting: through the services ---
+
+    def delete_model(self, request, obj):
+        publishing.delete_resource(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for resource in queryset.order_by("pk"):
+            publishing.delete_resource(resource, by=request.user)
 
     def save_model(self, request, obj, form, change):
         if form.checked_upload is not None:

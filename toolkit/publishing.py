@@ -156,6 +156,23 @@ def replace_file(resource, upload, by):
     return resource
 
 
+def delete_resource(resource, by):
+    """Delete `resource` with its status history and file versions, and, once that commits, its
+    stored files. Raises PermissionDenied unless `by` may delete it (a draft, or anything for a
+    publisher)."""
+    if not (by.has_perm("toolkit.delete_resource") and may_edit(by, resource)):
+        raise PermissionDenied(_("You may not delete this resource."))
+    with transaction.atomic():
+        names = {resource.file.name, *resource.file_versions.values_list("file", flat=True)} - {""}
+        resource.delete()
+        transaction.on_commit(partial(_delete_files, sorted(names)))
+
+
+def _delete_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
 def _spooled_copy(content):
     copy = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
     content.seek(0)

@@ -6,6 +6,7 @@ from .publishing import (  # noqa: F401
     WorkflowError,
     allowed_transitions,
     change_status,
+    delete_resource,
     may_change_status,
     may_edit,
     may_publish,

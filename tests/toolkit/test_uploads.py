@@ -299,3 +299,20 @@ def test_file_downloads_are_for_staff_who_may_see_the_resource(
     for path in stored_files(media_root):
         path.unlink()
     assert client.get(urls[0]).status_code == 404
+
+
+def test_deleting_a_resource_deletes_its_files_once_that_commits(client, media_root, committed, nnss_staff):
+    resource = ResourceFactory()
+    for version in ["v1", "v2"]:
+        committed(
+            services.replace_file, resource, upload(f"{version}.pdf", pdf_with_text(version)), by=nnss_staff
+        )
+    kept = ResourceFactory()
+    committed(services.replace_file, kept, upload("kept.pdf", pdf_with_text("kept")), by=nnss_staff)
+    assert len(stored_files(media_root)) == 3
+
+    client.force_login(nnss_staff)
+    response = committed(client.post, f"/admin/toolkit/resource/{resource.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert list(Resource.objects.all()) == [kept]
+    assert [path.name for path in stored_files(media_root)] == [kept.file.name.rsplit("/", 1)[1]]

@@ -341,3 +341,11 @@ def test_staff_preview_a_draft_as_it_will_look(client, request, who):
     assert '<meta name="robots" content="noindex">' in page
     assert "(on another website)" in page
     assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_only_public_resources_link_to_the_site_drafts_to_the_preview(client, publisher):
+    client.force_login(publisher)
+    draft, published = ResourceFactory(status=DRAFT), ResourceFactory(status=PUBLISHED)
+    page = client.get(change_url(draft)).content.decode()
+    assert "/admin/r/" not in page and preview_url(draft) in page
+    assert "/admin/r/" in client.get(change_url(published)).content.decode()
