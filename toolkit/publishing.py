@@ -133,7 +133,7 @@ def replace_file(resource, upload, by):
     with transaction.atomic():
         if resource.pk is not None:
             # Two uploads at once: one after the other, each its own version.
-            Resource.objects.select_for_update(of=("self",)).filter(pk=resource.pk).exists()
+            list(Resource.objects.select_for_update(of=("self",)).filter(pk=resource.pk).values_list("pk"))
         resource.file = stored_name
         resource.file_name = checked.file_name
         resource.file_type = checked.file_type
