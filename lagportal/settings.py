@@ -269,6 +269,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # The toolkit's files, never served from a folder: only through the download view (toolkit/storage.py).
 TOOLKIT_FILES_ROOT = Path(env_str("TOOLKIT_FILES_ROOT", str(BASE_DIR / "var" / "toolkit-files")))
+# The largest file a toolkit resource may have: the admin refuses a bigger upload.
+TOOLKIT_MAX_UPLOAD_MB = env_int("TOOLKIT_MAX_UPLOAD_MB", 25)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -24,6 +24,19 @@ from .materials import (  # noqa: F401
 )
 from .models import Resource
 
+# Publishing: the status workflow and new file versions live in toolkit.publishing.
+from .publishing import (  # noqa: F401
+    TRANSITIONS,
+    WorkflowError,
+    allowed_transitions,
+    change_status,
+    delete_resource,
+    may_change_status,
+    may_edit,
+    may_publish,
+    replace_file,
+)
+
 
 def count_download(resource):
     """Add one to the resource's download count, in one UPDATE (concurrent downloads all count)."""

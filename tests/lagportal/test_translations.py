@@ -36,7 +36,17 @@ from groups import services
 from groups.models import ActionItem, CoverageSnapshot, LocalActionGroup, Meeting, Membership, Update
 from lagportal.lib.models import Message
 from species.models import Decision, Sighting, Species
-from toolkit.models import MailingUpdate, MaterialItem, MaterialsRequest
+from toolkit.models import Category as ToolkitCategory
+from toolkit.models import (
+    MailingUpdate,
+    MaterialItem,
+    MaterialsRequest,
+    Resource,
+    ResourceFile,
+    StatusChange,
+    Tag,
+    TextExtraction,
+)
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
@@ -325,6 +335,10 @@ DATA_FIELDS = {
     MaterialItem: ["name", "description"],
     MaterialsRequest: ["event_name", "delivery_address", "notes"],
     MailingUpdate: ["subject", "body"],
+    ToolkitCategory: ["name", "introduction"],
+    Tag: ["name"],
+    Resource: ["title", "summary", "body", "file_name", "author", "licence"],
+    ResourceFile: ["file_name"],
     # Rows that Django and the portal's migrations write in English, which no catalogue translates:
     # the names of the permission groups and of the permissions (a Welsh admin lists them in English).
     Group: ["name"],
@@ -339,6 +353,9 @@ def data_in_made_up_language():
     # A group's address is its slug, which the admin shows: digits, not words.
     for group in LocalActionGroup.objects.only("pk"):
         LocalActionGroup.objects.filter(pk=group.pk).update(slug=f"g-{group.pk}")
+    for model in (ToolkitCategory, Tag, Resource):
+        for row in model.objects.only("pk"):
+            model.objects.filter(pk=row.pk).update(slug=f"t-{row.pk}")
     for message in Message.objects.exclude(context={}):
         context = {
             key: pseudo(value) if isinstance(value, str) else value for key, value in message.context.items()
@@ -381,6 +398,7 @@ def portal(db, nnss_staff, superuser):
     materials_request = make_materials_request(coordinator, group, quantities={leaflets: 10})
     subscriber = make_subscriber("ann@example.org")
     MailingUpdateFactory(subject="Workshop news", created_by=nnss_staff)
+    toolkit_resource(nnss_staff)
     data_in_made_up_language()
     return {
         "group": LocalActionGroup.objects.get(pk=group.pk),
@@ -396,6 +414,34 @@ def portal(db, nnss_staff, superuser):
         "materials_request": materials_request,
         "subscriber": subscriber,
     }
+
+
+def toolkit_resource(staff):
+    """A resource in review whose PDF had no text layer, with a file version and a status change."""
+    category = ToolkitCategory.objects.create(name="Guidance", slug="guidance", introduction="How to.")
+    resource = Resource.objects.create(
+        title="Biosecurity guide",
+        slug="biosecurity-guide",
+        category=category,
+        summary="Check, clean, dry.",
+        body="Clean your **boots**.",
+        file="toolkit/2026/guide.pdf",
+        file_name="guide.pdf",
+        file_type="pdf",
+        file_size=2048,
+        text_extraction=TextExtraction.NO_TEXT,
+        audiences=["volunteers"],
+        author="Secretariat",
+        status="in_review",
+    )
+    resource.tags.add(Tag.objects.create(name="Biosecurity", slug="biosecurity"))
+    ResourceFile.objects.create(
+        resource=resource, file=resource.file.name, file_name="guide.pdf", file_type="pdf", file_size=2048
+    )
+    StatusChange.objects.create(
+        resource=resource, from_status="draft", to_status="in_review", changed_by=staff
+    )
+    return resource
 
 
 def public_pages(portal):
@@ -541,6 +587,9 @@ def test_admin_pages_are_all_translated(made_up_language, portal, untranslated, 
             untranslated(response.content.decode(), f"{url} for {who}")
             opened += 1
     assert opened >= 12, f"{who} opened only {opened} admin pages"
+    if who != "coordinator":
+        resource = Resource.objects.get()
+        untranslated.page(client, reverse("admin:toolkit_resource_preview", args=[resource.pk]))
     untranslated.assert_none()
 
 
@@ -555,6 +604,15 @@ def test_admin_actions_and_their_messages_are_all_translated(made_up_language, p
     ]:
         data = {"action": action, "_selected_action": selected}
         untranslated.page(client, reverse(changelist), method="post", data=data)
+    # The toolkit's steps: one that is refused, one that is made.
+    client.force_login(portal["nnss_staff"])
+    resource = Resource.objects.get()
+    for action in ["archive", "publish"]:
+        data = {"action": action, "_selected_action": [resource.pk]}
+        untranslated.page(client, reverse("admin:toolkit_resource_changelist"), method="post", data=data)
+    untranslated.page(
+        client, reverse("admin:toolkit_resource_status", args=[resource.pk, "draft"]), method="post"
+    )
     untranslated.assert_none()
 
 
