@@ -25,12 +25,12 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Resource, ResourceFile, Status, StatusChange, TextExtraction
+from .storage import toolkit_files
 from .tasks import read_resource_text
 from .uploads import CheckedUpload, check_upload
 
@@ -170,7 +170,7 @@ def delete_resource(resource, by):
 
 def _delete_files(names):
     for name in names:
-        default_storage.delete(name)
+        toolkit_files.delete(name)
 
 
 def _spooled_copy(content):
@@ -184,7 +184,7 @@ def _spooled_copy(content):
 
 def _write_file(name, content):
     with content:
-        written = default_storage.save(name, content)
+        written = toolkit_files.save(name, content)
     if written != name:  # the storage chose another name (never for a fresh random one, but if so)
         Resource.objects.filter(file=name).update(file=written)
         ResourceFile.objects.filter(file=name).update(file=written)

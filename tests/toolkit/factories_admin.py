@@ -158,9 +158,11 @@ def upload(name, data, content_type="application/octet-stream"):
 
 @pytest.fixture
 def media_root(settings, tmp_path):
-    """Uploads go to a folder of the test's own, so that a test can count what was stored."""
+    """The toolkit's files go to a folder of the test's own (toolkit.storage keeps them apart from
+    MEDIA_ROOT), so that a test can count what was stored."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    settings.TOOLKIT_FILES_ROOT = tmp_path / "toolkit-files"
+    return settings.TOOLKIT_FILES_ROOT
 
 
 def stored_files(root):

@@ -107,8 +107,7 @@ def test_the_list_searches_titles_summaries_and_file_names(staff_client):
 def test_nul_bytes_in_a_lists_address_are_a_bad_request_not_an_error(staff_client, url, query):
     ResourceFactory(title="Balsam guide")
     response = staff_client.get(url, query)
-    assert response.status_code == 400
-    assert "cannot contain NUL characters" in response.content.decode()
+    assert response.status_code == 400  # lagportal.middleware.RefuseNulCharacters
 
 
 def test_the_status_history_and_file_versions_are_read_only(staff_client, nnss_staff):
