@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lagportal.lib.images import open_image, stored_copy
@@ -90,6 +91,14 @@ def content_type(file_type):
 def type_label(file_type):
     kind = KINDS.get(file_type)
     return kind.label if kind else file_type
+
+
+def describe(resource):
+    """ "PDF, 1.2 MB": what people call the resource's file and, when known, its size."""
+    label = type_label(resource.file_type) or gettext("File")
+    if resource.file_size is None:
+        return str(label)
+    return gettext("%(kind)s, %(size)s") % {"kind": label, "size": filesizeformat(resource.file_size)}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from lagportal.lib.http import Version, cached_public_page, version_tag
 from species.models import Species
 
-from . import file_types, services
+from . import services, uploads
 from .forms import LibraryFilterForm, LibrarySearchForm, SearchWordsForm
 from .models import Audience, Category, Resource, Status, Tag
 
@@ -179,7 +179,7 @@ def resource_detail(request, slug):
             "resource": resource,
             "audiences": [Audience(value).label for value in resource.audiences if value in Audience.values],
             "external_host": _external_host(resource.external_url),
-            "file_kind": file_types.describe(resource) if resource.file else None,
+            "file_kind": uploads.describe(resource) if resource.file else None,
         },
     )
 
@@ -187,7 +187,7 @@ def resource_detail(request, slug):
 @require_safe
 def download(request, slug):
     resource = get_object_or_404(
-        Resource.objects.published().exclude(file="").only("slug", "file", "file_name"), slug=slug
+        Resource.objects.published().exclude(file="").only("slug", "file", "file_name", "file_type"), slug=slug
     )
     try:
         opened = resource.file.open("rb")
@@ -197,7 +197,7 @@ def download(request, slug):
         opened,
         as_attachment=True,
         filename=resource.file_name or resource.file.name.rsplit("/", 1)[-1],
-        content_type=file_types.content_type(resource.file.name),
+        content_type=uploads.content_type(resource.file_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
