@@ -53,7 +53,6 @@ SPECIES_CASES = [
     ("report form", "/species/report/", {}),
     ("directory, signed in (not cached)", "/species/", {"Cookie": "SIGNED_IN"}),
     ("species page, signed in (not cached)", "/species/impatiens-glandulifera/", {"Cookie": "SIGNED_IN"}),
-    ("sightings GeoJSON, revalidation (304)", "/species/sightings.geojson", {"If-None-Match": None}),
     (
         "sightings GeoJSON, one species, gzip",
         "/species/sightings.geojson?species=pacifastacus-leniusculus",
