@@ -1,13 +1,14 @@
 """Where the species pages and workflows spend their time at scale, in process.
 
-    DATABASE_URL=... .venv/bin/python -m tests.bench.profile_species [--explain] [--skip-export]
+    DATABASE_URL=... .venv/bin/python -m tests.bench.profile_species [--explain] [--skip-export] [--only=WORDS]
 
 Needs the data of `python -m tests.bench.species_data` (1M sightings). Prints, for each page, the
 time of a first request with the cache empty (a cold build), a cached repeat and a signed-in
 request (never cached), with the number of queries; then the workflows that run outside a page:
 the automatic checks on a new record, finding the followers of a verified record, and the Darwin
 Core export (time and the export process's peak memory). `--explain` prints EXPLAIN (ANALYZE,
-BUFFERS) of the queries that scale with the sightings. Times are medians of ROUNDS runs (the
+BUFFERS) of the queries that scale with the sightings; `--only=admin` times only the pages whose
+label has those words. Times are medians of ROUNDS runs (the
 machine is shared): compare them with the bare view's on the same run.
 """
 
@@ -93,10 +94,12 @@ def request(client, url, **headers):
     return response, len(queries)
 
 
-def pages():
+def pages(only=""):
     print(f"\n{'page':46} {'cold ms':>9} {'cached ms':>10} {'304 ms':>8} {'queries':>8}  size")
     clients = {}
     for label, url, who in PAGES:
+        if only not in label and label != PAGES[0][0]:
+            continue
         client = clients.setdefault(who, client_for(who))
         colds = []
         for _ in range(max(1, ROUNDS // 2)):
@@ -212,7 +215,10 @@ def explains():
 
 def main():
     arguments = sys.argv[1:]
-    pages()
+    only = next((argument.split("=", 1)[1] for argument in arguments if argument.startswith("--only=")), "")
+    pages(only)
+    if only:
+        return
     automatic_checks()
     followers()
     if "--skip-export" not in arguments:
