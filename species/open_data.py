@@ -7,6 +7,8 @@ precise than the record behind it). Nothing that names or reaches a person leave
 recorder, no exact point, no grid reference as typed, no id.
 """
 
+import functools
+
 from django.contrib.gis.db.models import PointField
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Max, Min, Q, Value, When
@@ -119,6 +121,8 @@ def _year_month(day):
 
 def geojson_features(sightings, species_url):
     """The GeoJSON features of `sightings`' blurred squares; `species_url(slug)` links each species."""
+    # Once per species, not per square: a national map has hundreds of thousands of squares.
+    species_url = functools.cache(species_url)
     return [
         {
             "type": "Feature",
