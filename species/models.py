@@ -395,6 +395,8 @@ class Sighting(models.Model):
         verbose_name_plural = _("sightings")
         indexes = [
             models.Index(fields=["species", "status"], name="sighting_species_status"),
+            # The public map's version: the latest change to a verified record (open_data).
+            models.Index(fields=["status", "updated_at"], name="sighting_status_updated"),
             GinIndex(fields=["flags"], name="sighting_flags"),
         ]
         constraints = [

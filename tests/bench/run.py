@@ -5,6 +5,9 @@ gunicorn (2 sync workers, as `make run` does) on a spare port, drives each URL w
 second process for DURATION seconds, three times, and prints the median requests per second,
 the median p99 latency and the ratio to the bare view (`/robots.txt`: no template, no query).
 Absolute numbers depend on the machine; the ratios are what to compare between runs.
+
+`python -m tests.bench.run species` measures the species pages instead (with the bare view again),
+on the data of `python -m tests.bench.species_data` (1M sightings): see docs/benchmarks.md.
 """
 
 import os
@@ -39,14 +42,58 @@ CASES = [
     ("directory, signed in (not cached)", "/groups/", {"Cookie": "SIGNED_IN"}),
 ]
 
+SPECIES_ADMIN = "/admin/species/sighting/"
+SPECIES_CASES = [
+    ("bare view (robots.txt)", "/robots.txt", {}),
+    ("species directory", "/species/", {}),
+    ("directory, search “himalyan balsm”", "/species/?q=himalyan+balsm", {}),
+    ("directory, filter", "/species/?environment=freshwater&listed=on", {}),
+    ("species page", "/species/impatiens-glandulifera/", {}),
+    ("alert list", "/species/alert-list/", {}),
+    ("report form", "/species/report/", {}),
+    ("directory, signed in (not cached)", "/species/", {"Cookie": "SIGNED_IN"}),
+    ("species page, signed in (not cached)", "/species/impatiens-glandulifera/", {"Cookie": "SIGNED_IN"}),
+    (
+        "sightings GeoJSON, one species, gzip",
+        "/species/sightings.geojson?species=pacifastacus-leniusculus",
+        {"Accept-Encoding": "gzip"},
+    ),
+    (
+        "sightings GeoJSON, one species (304)",
+        "/species/sightings.geojson?species=pacifastacus-leniusculus",
+        {"If-None-Match": None},
+    ),
+    ("sightings map page", "/species/sightings/map/", {}),
+    ("API species search", "/api/species?q=himalyan+balsm", {}),
+    ("admin sightings, NNSS staff", SPECIES_ADMIN, {"Cookie": "STAFF"}),
+    (
+        "admin sightings, staff, not reviewed",
+        f"{SPECIES_ADMIN}?status__exact=not_reviewed",
+        {"Cookie": "STAFF"},
+    ),
+    ("admin sightings, staff, flag", f"{SPECIES_ADMIN}?flag=far_from_others", {"Cookie": "STAFF"}),
+    ("admin sightings, coordinator", SPECIES_ADMIN, {"Cookie": "COORDINATOR"}),
+    (
+        "admin sightings, coordinator, not reviewed",
+        f"{SPECIES_ADMIN}?status__exact=not_reviewed",
+        {"Cookie": "COORDINATOR"},
+    ),
+]
+# Who the session cookies above sign in (the demo's people).
+PEOPLE = {
+    "SIGNED_IN": "volunteer@demo.lagportal.localhost",
+    "STAFF": "staff@demo.lagportal.localhost",
+    "COORDINATOR": "coordinator@demo.lagportal.localhost",
+}
 
-def signed_in_cookie():
-    """A session cookie for the demo volunteer, made by Django in a separate process."""
+
+def signed_in_cookie(email="volunteer@demo.lagportal.localhost"):
+    """A session cookie for one of the demo's people, made by Django in a separate process."""
     script = (
         "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY;"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "from accounts.models import User;"
-        "user = User.objects.get(email='volunteer@demo.lagportal.localhost');"
+        f"user = User.objects.get(email='{email}');"
         "s = SessionStore();"
         "s[SESSION_KEY] = str(user.pk);"
         "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
@@ -127,14 +174,18 @@ def gunicorn(**env):
 
 
 def main():
+    cases = SPECIES_CASES if sys.argv[1:] == ["species"] else CASES
+    cookies = {}
     with gunicorn() as (base, _server):
         results = []
-        for label, path, headers in CASES:
+        for label, path, headers in cases:
             headers = dict(headers)
             if "If-None-Match" in headers:
                 headers["If-None-Match"] = etag_of(base + path)
-            if headers.get("Cookie") == "SIGNED_IN":
-                headers["Cookie"] = signed_in_cookie()
+            if (person := headers.get("Cookie")) in PEOPLE:
+                if person not in cookies:
+                    cookies[person] = signed_in_cookie(PEOPLE[person])
+                headers["Cookie"] = cookies[person]
             rounds = [wrk(base + path, headers) for _ in range(ROUNDS)]
             rps = statistics.median(r[0] for r in rounds)
             p99 = statistics.median(r[1] for r in rounds)

@@ -247,6 +247,27 @@ def test_a_decision_that_rejects_a_record_takes_it_off_the_map(client):
     assert json.loads(response.content)["features"] == []
 
 
+def test_a_new_report_nobody_has_verified_keeps_the_etag(client):
+    species = verified().species
+    etag = client.get(GEOJSON)["ETag"]
+
+    SightingFactory(species=species, status=VerificationStatus.NOT_REVIEWED)
+
+    assert client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_verified_record_marked_treated_changes_the_etag(client):
+    sighting = verified()
+    etag = client.get(GEOJSON)["ETag"]
+
+    sighting.treatment = Treatment.TREATED
+    sighting.save()
+
+    response = client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert json.loads(response.content)["features"][0]["properties"]["treatment"] == "treated"
+
+
 def test_a_species_made_sensitive_is_blurred_further_at_once(client):
     sighting = verified(location=from_grid(EASTING, NORTHING))
     etag = client.get(GEOJSON)["ETag"]

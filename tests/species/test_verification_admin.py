@@ -366,6 +366,43 @@ def test_staff_who_neither_verify_nor_coordinate_get_neither_section(client, in_
     assert "still to be dealt with" not in page
 
 
+# --- Counting at most a thousand ------------------------------------------------------------------
+
+
+@pytest.fixture
+def count_at_most_3(monkeypatch):
+    from species.admin.sightings import CountingAtMostPaginator
+
+    monkeypatch.setattr(CountingAtMostPaginator, "COUNT_AT_MOST", 3)
+
+
+@pytest.mark.parametrize("who", ["nnss_staff", "eden_coordinator"])
+def test_a_list_longer_than_the_count_says_more_than_and_offers_no_select_all(
+    client, request, balsam, count_at_most_3, who
+):
+    client.force_login(request.getfixturevalue(who))
+    for _ in range(5):
+        sighting_at(CARLISLE, species=balsam)
+
+    response = client.get(url("changelist"))
+
+    assert len(listed(response)) == 5
+    text = text_of(response)
+    assert "More than 3 sightings: filter the list to narrow them down." in text
+    assert 'class="question' not in text  # Django's "Select all N sightings" across the pages
+
+
+def test_a_list_within_the_count_gives_the_number(client, balsam, nnss_staff, count_at_most_3):
+    client.force_login(nnss_staff)
+    for _ in range(3):
+        sighting_at(CARLISLE, species=balsam)
+
+    text = text_of(client.get(url("changelist")))
+
+    assert re.search(r"\b3 sightings\b", text)
+    assert "More than" not in text
+
+
 # --- Query counts ---------------------------------------------------------------------------------
 
 
