@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q, Value, Window
 from django.db.models.functions import Concat, RowNumber, Substr
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import LocalActionGroup
@@ -388,6 +389,15 @@ class MailingListSubscriber(models.Model):
     @property
     def is_subscribed(self):
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def confirmation_token(self):
+        """The token of this subscriber's confirmation link, "<id>-<signature>": only the confirmation
+        email carries it. Unlike `token` (in every update's unsubscribe link) it cannot be worked out
+        without the site's secret key, and it changes whenever `token` does."""
+        signature = salted_hmac(
+            "toolkit.mailing.confirmation", f"{self.pk}:{self.token}", algorithm="sha256"
+        ).hexdigest()[:32]
+        return f"{self.pk}-{signature}"
 
 
 class MailingUpdate(models.Model):

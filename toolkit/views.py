@@ -187,7 +187,8 @@ def resource_detail(request, slug):
 @require_safe
 def download(request, slug):
     resource = get_object_or_404(
-        Resource.objects.published().exclude(file="").only("slug", "file", "file_name", "file_type"), slug=slug
+        Resource.objects.published().exclude(file="").only("slug", "file", "file_name", "file_type"),
+        slug=slug,
     )
     try:
         opened = resource.file.open("rb")
