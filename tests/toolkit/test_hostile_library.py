@@ -1,0 +1,75 @@
+"""A hostile look at what the library lets out: no route tells anyone who may not see a draft where
+it is or what it is about (the admin's "view on site", the filters' tags), and search snippets show
+only what the search matched."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from toolkit.models import Status
+
+from ..groups.factories import GroupFactory, UpdateFactory
+from .factories_admin import ResourceFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED = Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED
+
+
+def view_on_site(obj):
+    return f"/admin/r/{ContentType.objects.get_for_model(obj).pk}/{obj.pk}/"
+
+
+# --- The admin's "view on site" -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED])
+def test_view_on_site_tells_a_coordinator_no_resources_address(client, group_coordinator, status):
+    resource = ResourceFactory(status=status, slug="ash-dieback-campaign-2027")
+    client.force_login(group_coordinator)
+
+    response = client.get(view_on_site(resource))
+
+    assert response.status_code == 404
+    assert "ash-dieback" not in response.get("Location", "") + response.content.decode()
+
+
+def test_view_on_site_tells_a_coordinator_nothing_of_another_groups_rows(client, group_coordinator):
+    theirs = UpdateFactory(group=GroupFactory(name="Other River Group"))
+    mine = UpdateFactory(group=group_coordinator.memberships.get().group)
+    client.force_login(group_coordinator)
+
+    assert client.get(view_on_site(theirs)).status_code == 404
+    response = client.get(view_on_site(mine))
+    assert response.status_code == 302 and response["Location"].endswith(mine.get_absolute_url())
+
+
+@pytest.mark.parametrize("who", ["writer", "publisher"])
+def test_staff_who_see_the_resource_in_the_admin_follow_view_on_site(client, request, nnss_staff, who):
+    person = editor(email="wyn@example.org") if who == "writer" else nnss_staff
+    published = ResourceFactory(status=PUBLISHED, slug="pocket-guide")
+    client.force_login(person)
+
+    response = client.get(view_on_site(published))
+
+    assert response.status_code == 302 and response["Location"].endswith("/toolkit/pocket-guide/")
+
+
+@pytest.mark.parametrize(
+    "address", ["/admin/r/999999/1/", "/admin/r/{ct}/999999/", "/admin/r/{ct}/not-an-id/"]
+)
+def test_view_on_site_of_nothing_is_not_found(client, nnss_staff, address):
+    ct = ContentType.objects.get_for_model(ResourceFactory(status=PUBLISHED)).pk
+    client.force_login(nnss_staff)
+    assert client.get(address.format(ct=ct)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "volunteer"])
+def test_view_on_site_sends_people_who_are_not_staff_to_sign_in(client, request, who):
+    if who == "volunteer":
+        client.force_login(request.getfixturevalue("volunteer"))
+    resource = ResourceFactory(status=DRAFT, slug="ash-dieback-campaign-2027")
+
+    response = client.get(view_on_site(resource))
+
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert "ash-dieback" not in response["Location"]
