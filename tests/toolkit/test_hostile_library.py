@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from toolkit.models import Status
 
 from ..groups.factories import GroupFactory, UpdateFactory
-from .factories_admin import ResourceFactory, editor
+from .factories_admin import ResourceFactory, TagFactory, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,56 @@ def test_view_on_site_sends_people_who_are_not_staff_to_sign_in(client, request,
 
     assert response.status_code == 302 and "login" in response["Location"]
     assert "ash-dieback" not in response["Location"]
+
+
+# --- The filters' tags ----------------------------------------------------------------------------
+
+
+def tagged(tag, **fields):
+    resource = ResourceFactory(**fields)
+    resource.tags.set([tag])
+    return resource
+
+
+def test_a_tag_given_only_to_drafts_is_not_offered_on_any_page(client):
+    coming = TagFactory(name="Ash dieback campaign 2027", slug="ash-dieback-2027")
+    current = TagFactory(name="Balsam bashing", slug="balsam-bashing")
+    draft = tagged(coming, status=DRAFT, title="Ash dieback plans")
+    for status in (IN_REVIEW, ARCHIVED):
+        tagged(coming, status=status, category=draft.category)
+    tagged(current, status=PUBLISHED, category=draft.category, title="Pocket guide")
+
+    for address in [f"/toolkit/category/{draft.category.slug}/", "/toolkit/search/"]:
+        page = client.get(address).content.decode()
+        assert "Balsam bashing" in page, address
+        assert "Ash dieback" not in page and "ash-dieback-2027" not in page, address
+
+
+def test_asking_for_a_drafts_tag_by_its_slug_shows_nothing_of_it(client):
+    coming = TagFactory(name="Ash dieback campaign 2027", slug="ash-dieback-2027")
+    draft = tagged(coming, status=DRAFT, title="Ash dieback plans")
+
+    for address in [f"/toolkit/category/{draft.category.slug}/", "/toolkit/search/"]:
+        response = client.get(address, {"tag": "ash-dieback-2027"})
+        page = response.content.decode()
+        assert response.status_code == 200, address
+        assert "Ash dieback" not in page, address
+
+
+# --- Search snippets ------------------------------------------------------------------------------
+
+
+def test_marker_characters_in_a_text_never_highlight_what_the_search_did_not_match(client):
+    ResourceFactory(
+        status=PUBLISHED,
+        title="Pulling balsam",
+        summary="Balsam \ue000everywhere\ue001 along the river.",
+        body="Pull \ue001balsam\ue000 <b>before</b> it seeds \ue000\ue000.",
+    )
+
+    page = client.get("/toolkit/search/", {"q": "balsam"}).content.decode()
+
+    assert "<mark>everywhere</mark>" not in page
+    assert page.count("<mark>") == page.count("<mark>Balsam</mark>") + page.count("<mark>balsam</mark>") >= 1
+    assert "\ue000" not in page and "\ue001" not in page
+    assert "<b>" not in page
