@@ -5,10 +5,11 @@ only what the search matched."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from toolkit.models import Status
+from toolkit.models import Resource, Status
 
 from ..groups.factories import GroupFactory, UpdateFactory
 from .factories_admin import ResourceFactory, TagFactory, editor
+from .factories_library import attach_file, toolkit_files  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,63 @@ def test_marker_characters_in_a_text_never_highlight_what_the_search_did_not_mat
     assert page.count("<mark>") == page.count("<mark>Balsam</mark>") + page.count("<mark>balsam</mark>") >= 1
     assert "\ue000" not in page and "\ue001" not in page
     assert "<b>" not in page
+
+
+# --- Downloads ------------------------------------------------------------------------------------
+
+POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.domain)</script></body></html>\n%%EOF\n"
+
+
+@pytest.fixture
+def polyglot(request):
+    request.getfixturevalue("toolkit_files")
+    resource = ResourceFactory(status=PUBLISHED, slug="pocket-guide")
+    return attach_file(resource, POLYGLOT, name="Pocket guide.pdf")
+
+
+def downloads_of(resource):
+    return Resource.objects.values_list("download_count", flat=True).get(pk=resource.pk)
+
+
+def test_a_pdf_that_is_also_a_web_page_is_only_ever_a_sandboxed_attachment(client, nnss_staff, polyglot):
+    public = client.get("/toolkit/pocket-guide/download/")
+    client.force_login(nnss_staff)
+    for_staff = client.get(f"/admin/toolkit/resource/{polyglot.pk}/file/")
+
+    for response in [public, for_staff]:
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"},
+        {"HTTP_USER_AGENT": "facebookexternalhit/1.1"},
+        {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+        {"HTTP_PURPOSE": "prefetch"},
+        {"HTTP_RANGE": "bytes=1000-"},
+    ],
+)
+def test_crawlers_prefetches_and_resumed_downloads_are_not_counted(client, polyglot, headers):
+    response = client.get("/toolkit/pocket-guide/download/", **headers)
+    assert response.status_code == 200
+    assert downloads_of(polyglot) == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {
+            "HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
+        },
+        {"HTTP_RANGE": "bytes=0-"},
+        {},
+    ],
+)
+def test_people_downloading_are_counted(client, polyglot, headers):
+    client.get("/toolkit/pocket-guide/download/", **headers)
+    assert downloads_of(polyglot) == 1
