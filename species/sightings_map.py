@@ -60,9 +60,18 @@ def _version(request):
     return open_data.public_version()
 
 
+def _species_map_url(slug):
+    return f"{reverse('species:sightings_map')}?species={slug}"
+
+
 def sightings_geojson(request):
     """The verified sightings as blurred squares, one GeoJSON FeatureCollection, filtered by
-    `species` (slug), `year` and `treatment`; 304 when the client's copy is current."""
+    `species` (slug), `year` and `treatment`; 304 when the client's copy is current.
+
+    Without a species, one feature per 10 km square for all species together (`"scope":
+    "all_species"`); for one species, one per square and treatment state (`"one_species"`). The
+    document's `square_m` says the size of its squares (each feature's says its own: a species'
+    coarse records are in 10 km squares)."""
     if request.method not in ("GET", "HEAD"):
         response = JsonResponse({"detail": str(_("Only GET is allowed here."))}, status=405)
         response["Allow"] = "GET, HEAD"
@@ -81,8 +90,22 @@ def sightings_geojson(request):
     )
 
     def build():
-        features = open_data.geojson_features(open_data.public_sightings(**filters), _species_url)
-        return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+        sightings = open_data.public_sightings(**filters)
+        if species := filters["species"]:
+            document = {
+                "scope": "one_species",
+                "square_m": open_data.SENSITIVE_SQUARE_M
+                if species.is_sensitive
+                else open_data.ORDINARY_SQUARE_M,
+                "features": open_data.geojson_features(sightings, _species_url),
+            }
+        else:
+            document = {
+                "scope": "all_species",
+                "square_m": open_data.NATIONAL_SQUARE_M,
+                "features": open_data.national_geojson_features(sightings, _species_map_url),
+            }
+        return json.dumps({"type": "FeatureCollection", **document}, separators=(",", ":"))
 
     return cached_response(request, key, _version(request), build, content_type="application/geo+json")
 
@@ -96,11 +119,14 @@ def sightings_map(request):
     if species is not None:
         rows = open_data.counts_by_hectad(open_data.public_sightings(species=species))
     else:
-        rows = open_data.counts_by_species(open_data.public_sightings())
+        # The squares the map draws, all of them (a few thousand at most: the grid is finite), in
+        # one query rather than a count and a page.
+        rows = open_data.national_squares(open_data.public_sightings())
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    if species is not None:
-        for row in page:
-            row["hectad"] = open_data.hectad_name(row["square_x"], row["square_y"])
+    for row in page:
+        row["hectad"] = open_data.hectad_name(row["square_x"], row["square_y"])
+        for top in row.get("top_species", ()):
+            top["map_url"] = _species_map_url(top["slug"])
     geojson_url = reverse("species:sightings_geojson")
     return render(
         request,
@@ -113,6 +139,7 @@ def sightings_map(request):
             "species_choices": open_data.species_with_public_records(),
             "ordinary_square_km": open_data.ORDINARY_SQUARE_M // 1000,
             "sensitive_square_km": open_data.SENSITIVE_SQUARE_M // 1000,
+            "national_square_km": open_data.NATIONAL_SQUARE_M // 1000,
             **_map_settings(),
         },
     )
