@@ -219,9 +219,9 @@ def national_squares(sightings):
     return rows
 
 
-def national_geojson_features(sightings, species_map_url):
-    """The GeoJSON features of the national map: one per 10 km square (national_squares), named as
-    recorders name it; `species_map_url(slug)` links each of its most recorded species."""
+def national_geojson_features(squares, species_map_url):
+    """The GeoJSON features of the national map's `squares` (rows of national_squares), each named
+    as recorders name it; `species_map_url(slug)` links each of its most recorded species."""
     species_map_url = functools.cache(species_map_url)
     return [
         {
@@ -252,7 +252,7 @@ def national_geojson_features(sightings, species_map_url):
                 ],
             },
         }
-        for row in national_squares(sightings)
+        for row in squares
     ]
 
 

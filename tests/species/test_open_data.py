@@ -445,6 +445,24 @@ def test_the_map_page_runs_the_same_queries_however_many_records(client, rows, d
     assert overall.status_code == filtered.status_code == 200
 
 
+def test_the_map_page_reads_the_squares_the_geojson_computed_until_a_record_is_verified(
+    client, django_assert_max_num_queries
+):
+    species = SpeciesFactory()
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+    features(client)
+
+    with django_assert_max_num_queries(3):  # version, species to choose from, land outline
+        page = client.get(MAP).content.decode()
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+    again = client.get(MAP).content.decode()
+
+    def records_in_ny45(page):
+        return re.search(r'<bdi>NY45</bdi></th>\s*<td class="text-end">(\d+)</td>', page).group(1)
+
+    assert records_in_ny45(page) == "1" and records_in_ny45(again) == "2"
+
+
 # --- The page -----------------------------------------------------------------------------------
 
 
