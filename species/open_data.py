@@ -3,8 +3,10 @@
 Locations are blurred in PostGIS, never in Python: a point is moved to the centre of the British
 National Grid square (EPSG:27700) that contains it, 1 km for ordinary species and 10 km for species
 marked sensitive (and for records located less precisely than 1 km, so a square never looks more
-precise than the record behind it). Nothing that names or reaches a person leaves this module: no
-recorder, no exact point, no grid reference as typed, no id.
+precise than the record behind it). The national map (every species at once) is coarser still: one
+feature per 10 km square, whatever the species, since a million records make hundreds of thousands
+of 1 km squares that no browser can draw. Nothing that names or reaches a person leaves this
+module: no recorder, no exact point, no grid reference as typed, no id.
 """
 
 import functools
@@ -21,6 +23,9 @@ from .models import ACCEPTED, Decision, Sighting, Species, Treatment
 BRITISH_NATIONAL_GRID = 27700
 ORDINARY_SQUARE_M = 1_000
 SENSITIVE_SQUARE_M = 10_000
+# The national map's squares: never finer than a sensitive species' own, so it reveals nothing more.
+NATIONAL_SQUARE_M = SENSITIVE_SQUARE_M
+TOP_SPECIES = 3  # the species most recorded in a national square, named in its popup
 GEOJSON_DECIMALS = 5  # about a metre: far finer than the squares, so the centres stay exact enough
 
 
@@ -149,17 +154,106 @@ def geojson_features(sightings, species_url):
     ]
 
 
-def counts_by_species(sightings):
-    """Per species: verified records, and how many are still present (not treated or removed)."""
-    return (
-        sightings.values("species__scientific_name", "species__common_name", "species__slug")
+def national_squares(sightings):
+    """One row per 10 km square holding any of `sightings`: its indexes and centre, the number of
+    records, of species and of records still present, the first and last seen, and the TOP_SPECIES
+    species most recorded there (scientific name, common name, slug, records). One query, however
+    many records; rows ordered west to east, then south to north."""
+    # Grouped by species key first (a narrow sort over every record), named only per square.
+    per_species = (
+        sightings.annotate(
+            square_x=BritishGridIndex("location", "x", NATIONAL_SQUARE_M),
+            square_y=BritishGridIndex("location", "y", NATIONAL_SQUARE_M),
+        )
+        .values("square_x", "square_y", species_key=F("species_id"))
         .annotate(
             records=Count("pk"),
             still_present=Count("pk", filter=Q(treatment=Treatment.PRESENT)),
+            first_seen=Min("seen_on"),
             last_seen=Max("seen_on"),
         )
-        .order_by("species__scientific_name")
+        .order_by()
     )
+    per_species_sql, params = per_species.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT square.*, ST_X(centre.point), ST_Y(centre.point)
+            FROM (
+              SELECT square_x, square_y, sum(records)::integer, count(*)::integer,
+                sum(still_present)::integer, min(first_seen), max(last_seen),
+                array_to_json((array_agg(
+                  json_build_array(species.scientific_name, species.common_name, species.slug, records)
+                  ORDER BY records DESC, species.scientific_name
+                ))[1:%s])
+              FROM ({per_species_sql}) per_species
+              JOIN {Species._meta.db_table} species ON species.id = per_species.species_key
+              GROUP BY square_x, square_y
+            ) square
+            CROSS JOIN LATERAL (
+              SELECT ST_Transform(ST_SetSRID(ST_MakePoint(
+                (square_x + 0.5) * %s, (square_y + 0.5) * %s), {BRITISH_NATIONAL_GRID}), 4326) AS point
+            ) centre
+            ORDER BY square_x, square_y
+            """,
+            [TOP_SPECIES, *params, NATIONAL_SQUARE_M, NATIONAL_SQUARE_M],
+        )
+        names = (
+            "square_x",
+            "square_y",
+            "records",
+            "species",
+            "still_present",
+            "first_seen",
+            "last_seen",
+            "top_species",
+            "longitude",
+            "latitude",
+        )
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["top_species"] = [
+            {"scientific_name": name, "common_name": common, "slug": slug, "records": records}
+            for name, common, slug, records in row["top_species"]
+        ]
+    return rows
+
+
+def national_geojson_features(squares, species_map_url):
+    """The GeoJSON features of the national map's `squares` (rows of national_squares), each named
+    as recorders name it; `species_map_url(slug)` links each of its most recorded species."""
+    species_map_url = functools.cache(species_map_url)
+    return [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [
+                    round(row["longitude"], GEOJSON_DECIMALS),
+                    round(row["latitude"], GEOJSON_DECIMALS),
+                ],
+            },
+            "properties": {
+                "square": hectad_name(row["square_x"], row["square_y"]),
+                "square_m": NATIONAL_SQUARE_M,
+                "records": row["records"],
+                "species": row["species"],
+                "still_present": row["still_present"],
+                "first_seen": _year_month(row["first_seen"]),
+                "last_seen": _year_month(row["last_seen"]),
+                "top_species": [
+                    {
+                        "scientific_name": top["scientific_name"],
+                        "common_name": top["common_name"],
+                        "records": top["records"],
+                        "map_url": species_map_url(top["slug"]),
+                    }
+                    for top in row["top_species"]
+                ],
+            },
+        }
+        for row in squares
+    ]
 
 
 def counts_by_hectad(sightings):

@@ -1,6 +1,9 @@
 /* The public map of verified sightings: each feature is the centre of a grid square (1 or 10 km,
-   blurred by the server), drawn as that square. Still-present squares stand out; treated or removed
-   ones are faint and dashed. Words come from the element's data attributes. Needs maps.js. */
+   blurred by the server), drawn as that square. For one species ("scope": "one_species") a feature
+   is a square and treatment state of that species; for all species ("all_species") it is a 10 km
+   square with its records, species and the species most recorded there. Still-present squares stand
+   out; treated or removed ones are faint and dashed. Words come from the element's data attributes.
+   Needs maps.js. */
 (function () {
   "use strict";
 
@@ -37,6 +40,37 @@
     return box;
   }
 
+  function nationalPopup(labels, properties) {
+    var maps = window.LagPortalMaps;
+    var km = properties.square_m / 1000;
+    var box = maps.el("div", { class: "map-popup" });
+    box.appendChild(maps.el("p", { class: "fw-bold mb-1" }, fill(labels.nationalSquareLabel, { km: km, square: properties.square })));
+    box.appendChild(maps.el("p", { class: "mb-1" }, fill(labels.nationalRecordsLabel,
+      { km: km, count: properties.records, species: properties.species })));
+    box.appendChild(maps.el("p", { class: "mb-1 small" }, fill(labels.stillPresentLabel, { count: properties.still_present })));
+    var seen = properties.first_seen === properties.last_seen
+      ? fill(labels.seenInLabel, { month: properties.last_seen })
+      : fill(labels.seenLabel, { first: properties.first_seen, last: properties.last_seen });
+    box.appendChild(maps.el("p", { class: "mb-1 small" }, seen));
+    if (properties.top_species.length) {
+      box.appendChild(maps.el("p", { class: "mb-0 small" }, labels.topSpeciesLabel));
+      var list = maps.el("ul", { class: "mb-1 small ps-3" });
+      properties.top_species.forEach(function (top) {
+        var item = maps.el("li");
+        item.appendChild(maps.el("a", { href: top.map_url },
+          fill(labels.speciesRecordsLabel, { name: top.common_name || top.scientific_name, count: top.records })));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    box.appendChild(maps.el("p", { class: "mb-0 small" }, labels.showSpeciesLabel));
+    return box;
+  }
+
+  function isStillPresent(collection, properties) {
+    return collection.scope === "all_species" ? properties.still_present > 0 : properties.treatment === "present";
+  }
+
   function sightingsMap(container) {
     var maps = window.LagPortalMaps;
     var map = maps.createMap(container);
@@ -46,10 +80,11 @@
       var layer = L.featureGroup();
       collection.features.forEach(function (feature) {
         var centre = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
-        var style = feature.properties.treatment === "present" ? PRESENT_STYLE : TREATED_STYLE;
+        var style = isStillPresent(collection, feature.properties) ? PRESENT_STYLE : TREATED_STYLE;
         var square = L.rectangle(squareBounds(centre, feature.properties.square_m),
           Object.assign({ renderer: renderer }, style));
-        square.bindPopup(function () { return popup(labels, feature.properties); });
+        var describe = collection.scope === "all_species" ? nationalPopup : popup;
+        square.bindPopup(function () { return describe(labels, feature.properties); });
         layer.addLayer(square);
       });
       layer.addTo(map);

@@ -8,7 +8,8 @@ request (never cached), with the number of queries; then the workflows that run 
 the automatic checks on a new record, finding the followers of a verified record, and the Darwin
 Core export (time and the export process's peak memory). `--explain` prints EXPLAIN (ANALYZE,
 BUFFERS) of the queries that scale with the sightings; `--only=admin` times only the pages whose
-label has those words. Times are medians of ROUNDS runs (the
+label has those words. Sizes are of the body as sent without compression, and gzipped when the
+page is served so. Times are medians of ROUNDS runs (the
 machine is shared): compare them with the bare view's on the same run.
 """
 
@@ -113,10 +114,30 @@ def pages(only=""):
             ms, _ = timed(lambda c=client, u=url, e=etag: request(c, u, HTTP_IF_NONE_MATCH=e))
             not_modified = f"{ms:8.1f}"
         size = len(response.content) if not response.streaming else 0
+        gzipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        if gzipped.get("Content-Encoding") == "gzip":
+            size = f"{size:,} B ({len(gzipped.content):,} B gzipped)"
+        else:
+            size = f"{size:,} B"
         print(
-            f"{label:46} {cold:9.1f} {warm:10.1f} {not_modified:>8} {queries:>4}/{queries_warm:<3}  {size:,} B",
+            f"{label:46} {cold:9.1f} {warm:10.1f} {not_modified:>8} {queries:>4}/{queries_warm:<3}  {size}",
             flush=True,
         )
+
+
+def map_page_after_geojson():
+    """The national map page built (its own cache empty) once the national GeoJSON is stored: its
+    table reads the squares the GeoJSON computed for the same version."""
+    client = client_for(None)
+    times = []
+    for _ in range(max(1, ROUNDS // 2)):
+        cache.clear()
+        request(client, "/species/sightings.geojson")  # stores the document, not the page
+        ms, (_response, queries) = timed(lambda: request(client, "/species/sightings/map/"), rounds=1)
+        times.append(ms)
+    print(
+        f"sightings map page, after the national GeoJSON: {statistics.median(times):.1f} ms, {queries} queries"
+    )
 
 
 def new_record():
@@ -217,6 +238,8 @@ def main():
     arguments = sys.argv[1:]
     only = next((argument.split("=", 1)[1] for argument in arguments if argument.startswith("--only=")), "")
     pages(only)
+    if only in "sightings map page":
+        map_page_after_geojson()
     if only:
         return
     automatic_checks()

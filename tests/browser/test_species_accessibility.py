@@ -128,7 +128,7 @@ def test_the_public_species_pages_have_no_serious_accessibility_violations(brows
             (f"/species/report/?species={balsam.slug}", "Where?"),
             (f"/species/sightings/{reference}/", "A verifier has not looked at it yet."),
             (f"/species/sightings/{world['verified'].reference}/", "A clear photo of the flowers."),
-            ("/species/sightings/map/", "Verified sightings by species"),
+            ("/species/sightings/map/", "Verified sightings of all species by 10 km square"),
             (f"/species/sightings/map/?species={balsam.slug}", "Verified sightings by 10 km square"),
         ],
     )

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -41,20 +42,29 @@ def verified(**kwargs):
     return SightingFactory(**kwargs)
 
 
-def features(client, **params):
+def document(client, **params):
     response = client.get(GEOJSON, params)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/geo+json"
-    return json.loads(response.content)["features"]
+    return json.loads(response.content)
+
+
+def features(client, **params):
+    return document(client, **params)["features"]
+
+
+def species_features(client, species, **params):
+    """The features of one species' map: its squares, 1 km for an ordinary species."""
+    return features(client, species=species.slug, **params)
 
 
 # --- Blurring -----------------------------------------------------------------------------------
 
 
 def test_an_ordinary_species_is_shown_at_the_centre_of_its_1_km_square(client):
-    verified(location=from_grid(EASTING, NORTHING), uncertainty_m=10)
+    sighting = verified(location=from_grid(EASTING, NORTHING), uncertainty_m=10)
 
-    (feature,) = features(client)
+    (feature,) = species_features(client, sighting.species)
 
     easting, northing = to_grid(*feature["geometry"]["coordinates"])
     assert easting == pytest.approx(345_500, abs=2)
@@ -63,9 +73,10 @@ def test_an_ordinary_species_is_shown_at_the_centre_of_its_1_km_square(client):
 
 
 def test_a_sensitive_species_is_shown_at_the_centre_of_its_10_km_square(client):
-    verified(species=SpeciesFactory(is_sensitive=True), location=from_grid(EASTING, NORTHING))
+    species = SpeciesFactory(is_sensitive=True)
+    verified(species=species, location=from_grid(EASTING, NORTHING))
 
-    (feature,) = features(client)
+    (feature,) = species_features(client, species)
 
     easting, northing = to_grid(*feature["geometry"]["coordinates"])
     assert easting == pytest.approx(345_000, abs=2)
@@ -74,9 +85,9 @@ def test_a_sensitive_species_is_shown_at_the_centre_of_its_10_km_square(client):
 
 
 def test_a_record_located_less_precisely_than_1_km_is_shown_in_its_10_km_square(client):
-    verified(location=from_grid(EASTING, NORTHING), uncertainty_m=5000)
+    sighting = verified(location=from_grid(EASTING, NORTHING), uncertainty_m=5000)
 
-    (feature,) = features(client)
+    (feature,) = species_features(client, sighting.species)
 
     assert feature["properties"]["square_m"] == 10_000
     assert to_grid(*feature["geometry"]["coordinates"])[0] == pytest.approx(345_000, abs=2)
@@ -88,10 +99,102 @@ def test_records_in_the_same_square_make_one_feature_with_their_count_and_months
     verified(species=species, location=from_grid(345_900, 555_900), seen_on=datetime.date(2025, 7, 30))
     verified(species=species, location=from_grid(346_100, 555_100), seen_on=datetime.date(2025, 1, 1))
 
-    squares = {feature["properties"]["records"]: feature["properties"] for feature in features(client)}
+    squares = {
+        feature["properties"]["records"]: feature["properties"]
+        for feature in species_features(client, species)
+    }
 
     assert set(squares) == {2, 1}
     assert squares[2]["first_seen"] == "2024-05" and squares[2]["last_seen"] == "2025-07"
+
+
+# --- The national map: every species, per 10 km square -----------------------------------------
+
+
+def test_the_national_map_has_one_feature_per_10_km_square_whatever_the_species(client):
+    balsam = SpeciesFactory(common_name="Himalayan balsam", scientific_name="Impatiens glandulifera")
+    knotweed = SpeciesFactory(common_name="Japanese knotweed", scientific_name="Reynoutria japonica")
+    # Three 1 km squares of NY45, two species; and one record in the next 10 km square east, NY55.
+    verified(species=balsam, location=from_grid(345_100, 555_100), seen_on=datetime.date(2024, 5, 3))
+    verified(species=balsam, location=from_grid(348_900, 551_200), seen_on=datetime.date(2025, 7, 30))
+    verified(
+        species=knotweed,
+        location=from_grid(341_500, 559_900),
+        seen_on=datetime.date(2025, 1, 1),
+        treatment=Treatment.TREATED,
+    )
+    verified(species=knotweed, location=from_grid(355_100, 555_100), treatment=Treatment.REMOVED)
+
+    collection = document(client)
+
+    assert collection["scope"] == "all_species" and collection["square_m"] == 10_000
+    squares = {feature["properties"]["square"]: feature for feature in collection["features"]}
+    assert set(squares) == {"NY45", "NY55"}
+    ny45 = squares["NY45"]
+    easting, northing = to_grid(*ny45["geometry"]["coordinates"])
+    assert easting == pytest.approx(345_000, abs=2) and northing == pytest.approx(555_000, abs=2)
+    assert ny45["properties"] == {
+        "square": "NY45",
+        "square_m": 10_000,
+        "records": 3,
+        "species": 2,
+        "still_present": 2,
+        "first_seen": "2024-05",
+        "last_seen": "2025-07",
+        "top_species": [
+            {
+                "scientific_name": "Impatiens glandulifera",
+                "common_name": "Himalayan balsam",
+                "records": 2,
+                "map_url": f"{MAP}?species={balsam.slug}",
+            },
+            {
+                "scientific_name": "Reynoutria japonica",
+                "common_name": "Japanese knotweed",
+                "records": 1,
+                "map_url": f"{MAP}?species={knotweed.slug}",
+            },
+        ],
+    }
+    assert squares["NY55"]["properties"]["still_present"] == 0
+
+
+def test_a_national_square_names_only_its_most_recorded_species(client):
+    for index, records in enumerate([1, 4, 2, 3]):
+        species = SpeciesFactory(scientific_name=f"Impatiens species{'abcd'[index]}")
+        for record in range(records):
+            verified(species=species, location=from_grid(EASTING + 100 * record, NORTHING))
+
+    (feature,) = features(client)
+
+    assert feature["properties"]["species"] == 4
+    assert [(top["scientific_name"], top["records"]) for top in feature["properties"]["top_species"]] == [
+        ("Impatiens speciesb", 4),
+        ("Impatiens speciesd", 3),
+        ("Impatiens speciesc", 2),
+    ]
+    assert len(feature["properties"]["top_species"]) == open_data.TOP_SPECIES
+
+
+def test_the_national_map_shows_a_sensitive_species_no_more_precisely_than_its_own_map(client):
+    species = SpeciesFactory(is_sensitive=True)
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+
+    (national,) = features(client)
+    (own,) = species_features(client, species)
+
+    assert national["properties"]["square_m"] == own["properties"]["square_m"] == 10_000
+    assert national["geometry"] == own["geometry"]
+
+
+def test_each_document_says_the_size_of_its_squares(client):
+    ordinary = verified().species
+    sensitive = verified(species=SpeciesFactory(is_sensitive=True)).species
+
+    assert document(client, species=ordinary.slug)["square_m"] == 1000
+    assert document(client, species=sensitive.slug)["square_m"] == 10_000
+    assert document(client, species=ordinary.slug)["scope"] == "one_species"
+    assert document(client)["square_m"] == 10_000
 
 
 # --- What is shown, and what never is ---------------------------------------------------------
@@ -121,8 +224,10 @@ def test_the_geojson_holds_no_personal_data_nor_anything_that_finds_the_record(c
         count_or_extent="about 40 plants",
     )
 
-    body = client.get(GEOJSON).content.decode()
+    national = client.get(GEOJSON).content.decode()
+    body = client.get(GEOJSON, {"species": sighting.species.slug}).content.decode()
     (feature,) = json.loads(body)["features"]
+    (square,) = json.loads(national)["features"]
 
     for secret in (
         "Rhiannon",
@@ -135,7 +240,7 @@ def test_the_geojson_holds_no_personal_data_nor_anything_that_finds_the_record(c
         f"{sighting.location.y:.4f}",
         sighting.seen_on.isoformat(),
     ):
-        assert secret not in body
+        assert secret not in body and secret not in national
     assert set(feature["properties"]) == {
         "scientific_name",
         "common_name",
@@ -146,7 +251,23 @@ def test_the_geojson_holds_no_personal_data_nor_anything_that_finds_the_record(c
         "first_seen",
         "last_seen",
     }
-    assert "id" not in feature
+    assert set(square["properties"]) == {
+        "square",
+        "square_m",
+        "records",
+        "species",
+        "still_present",
+        "first_seen",
+        "last_seen",
+        "top_species",
+    }
+    assert set(square["properties"]["top_species"][0]) == {
+        "scientific_name",
+        "common_name",
+        "records",
+        "map_url",
+    }
+    assert "id" not in feature and "id" not in square
 
 
 def test_each_square_says_whether_the_species_is_still_there(client):
@@ -154,7 +275,7 @@ def test_each_square_says_whether_the_species_is_still_there(client):
     verified(species=species, location=from_grid(EASTING, NORTHING))
     verified(species=species, location=from_grid(EASTING, NORTHING), treatment=Treatment.TREATED)
 
-    states = sorted(feature["properties"]["treatment"] for feature in features(client))
+    states = sorted(feature["properties"]["treatment"] for feature in species_features(client, species))
 
     assert states == ["present", "treated"]
 
@@ -172,12 +293,18 @@ def test_filters_by_species_year_and_treatment(client):
             for f in features(client, **params)
         )
 
+    def national(**params):
+        (square,) = features(client, **params)
+        return sorted((top["scientific_name"], top["records"]) for top in square["properties"]["top_species"])
+
     assert names(species="impatiens-glandulifera") == [
         ("Impatiens glandulifera", "2024-06"),
         ("Impatiens glandulifera", "2025-06"),
     ]
-    assert names(year=2025) == [("Impatiens glandulifera", "2025-06"), ("Reynoutria japonica", "2025-06")]
-    assert names(treatment="removed") == [("Impatiens glandulifera", "2025-06")]
+    assert names(species="impatiens-glandulifera", year=2025) == [("Impatiens glandulifera", "2025-06")]
+    assert national() == [("Impatiens glandulifera", 2), ("Reynoutria japonica", 1)]
+    assert national(year=2025) == [("Impatiens glandulifera", 1), ("Reynoutria japonica", 1)]
+    assert national(treatment="removed") == [("Impatiens glandulifera", 1)]
 
 
 @pytest.mark.parametrize(
@@ -228,7 +355,7 @@ def test_a_new_verified_record_changes_the_etag(client):
 
     response = client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
-    assert len(json.loads(response.content)["features"]) == 2
+    assert json.loads(response.content)["features"][0]["properties"]["records"] == 2
 
 
 def test_a_decision_that_rejects_a_record_takes_it_off_the_map(client):
@@ -265,17 +392,18 @@ def test_a_verified_record_marked_treated_changes_the_etag(client):
 
     response = client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
-    assert json.loads(response.content)["features"][0]["properties"]["treatment"] == "treated"
+    assert json.loads(response.content)["features"][0]["properties"]["still_present"] == 0
 
 
 def test_a_species_made_sensitive_is_blurred_further_at_once(client):
     sighting = verified(location=from_grid(EASTING, NORTHING))
-    etag = client.get(GEOJSON)["ETag"]
+    params = {"species": sighting.species.slug}
+    etag = client.get(GEOJSON, params)["ETag"]
 
     sighting.species.is_sensitive = True
     sighting.species.save()
 
-    response = client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag)
+    response = client.get(GEOJSON, params, HTTP_IF_NONE_MATCH=etag)
     assert json.loads(response.content)["features"][0]["properties"]["square_m"] == 10_000
 
 
@@ -284,16 +412,20 @@ def test_a_species_made_sensitive_is_blurred_further_at_once(client):
 
 @pytest.mark.parametrize("rows", [2, 30])
 def test_the_geojson_runs_the_same_queries_however_many_records(client, rows, django_assert_max_num_queries):
+    species = SpeciesFactory()
     for index in range(rows):
         verified(
-            species=SpeciesFactory(is_sensitive=index % 3 == 0),
-            location=from_grid(300_500 + 2000 * index, 500_500),
+            species=species if index % 2 else SpeciesFactory(is_sensitive=index % 3 == 0),
+            location=from_grid(300_500 + 7000 * index, 500_500),
         )
 
     with django_assert_max_num_queries(2):  # the version, then every square in one query
-        found = features(client)
+        national = features(client)
+    with django_assert_max_num_queries(3):  # the species, the version, its squares
+        own = species_features(client, species)
 
-    assert sum(feature["properties"]["records"] for feature in found) == rows
+    assert sum(feature["properties"]["records"] for feature in national) == rows
+    assert sum(feature["properties"]["records"] for feature in own) == rows // 2
 
 
 @pytest.mark.parametrize("rows", [2, 30])
@@ -305,7 +437,7 @@ def test_the_map_page_runs_the_same_queries_however_many_records(client, rows, d
             location=from_grid(300_500 + 20_000 * index, 500_500),
         )
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):  # version, squares, species to choose from, land outline
         overall = client.get(MAP)
     with django_assert_max_num_queries(6):
         filtered = client.get(MAP, {"species": species.slug})
@@ -313,21 +445,70 @@ def test_the_map_page_runs_the_same_queries_however_many_records(client, rows, d
     assert overall.status_code == filtered.status_code == 200
 
 
+def test_the_map_page_reads_the_squares_the_geojson_computed_until_a_record_is_verified(
+    client, django_assert_max_num_queries
+):
+    species = SpeciesFactory()
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+    features(client)
+
+    with django_assert_max_num_queries(3):  # version, species to choose from, land outline
+        page = client.get(MAP).content.decode()
+    verified(species=species, location=from_grid(EASTING, NORTHING))
+    again = client.get(MAP).content.decode()
+
+    def records_in_ny45(page):
+        return re.search(r'<bdi>NY45</bdi></th>\s*<td class="text-end">(\d+)</td>', page).group(1)
+
+    assert records_in_ny45(page) == "1" and records_in_ny45(again) == "2"
+
+
 # --- The page -----------------------------------------------------------------------------------
 
 
-def test_the_page_lists_verified_records_per_species_without_javascript(client):
+def test_the_page_lists_the_national_10_km_squares_without_javascript(client):
     balsam = SpeciesFactory(common_name="Himalayan balsam", slug="impatiens-glandulifera")
-    verified(species=balsam)
-    verified(species=balsam, treatment=Treatment.TREATED)
-    SightingFactory(species=SpeciesFactory(common_name="Unverified weed"))
+    verified(species=balsam, location=from_grid(EASTING, NORTHING), seen_on=datetime.date(2025, 7, 1))
+    verified(species=balsam, location=from_grid(EASTING, NORTHING), treatment=Treatment.TREATED)
+    verified(
+        species=SpeciesFactory(common_name="", scientific_name="Crassula helmsii", slug="crassula-helmsii"),
+        location=from_grid(EASTING, NORTHING),
+    )
+    SightingFactory(
+        species=SpeciesFactory(common_name="Unverified weed"), location=from_grid(EASTING, NORTHING)
+    )
 
-    page = client.get(MAP).content.decode()
+    response = client.get(MAP)
+    page = response.content.decode()
 
-    assert "Himalayan balsam" in page and "Unverified weed" not in page
-    assert f'href="{MAP}?species=impatiens-glandulifera"' in page
+    assert "Verified sightings of all species by 10 km square" in page
+    assert "Unverified weed" not in page.split('id="table-heading"')[1]
+    cells = re.search(r'<bdi>NY45</bdi></th>((?:\s*<td class="text-end">\d+</td>){3})', page).group(1)
+    assert re.findall(r"\d+", cells) == ["3", "2", "2"]  # records, species, still present
+    assert (
+        f'<td><a href="{MAP}?species=impatiens-glandulifera">Himalayan balsam</a> (2), '
+        f'<a href="{MAP}?species=crassula-helmsii">Crassula helmsii</a> (1)</td>'
+    ) in page
     assert 'data-geojson-url="' + GEOJSON + '"' in page
-    assert "The people who reported" in page  # the legend says why squares are blurred
+    # The legend says what a square is, and why it is blurred.
+    assert "each square is a 10 km square of the Ordnance Survey National Grid" in page
+    assert "Choose one species to see its sightings in 1 km squares" in page
+    assert "The people who reported" in page
+
+
+def test_the_national_table_is_paged_in_squares(client, settings):
+    species = SpeciesFactory()
+    for index in range(52):
+        verified(
+            species=species,
+            location=from_grid(300_500 + 10_000 * (index % 26), 500_500 + 10_000 * (index // 26)),
+        )
+
+    first = client.get(MAP)
+    second = client.get(MAP, {"page": 2})
+
+    assert len(first.context["page"]) == 50 and len(second.context["page"]) == 2
+    assert "Page 2 of 2" in second.content.decode()
 
 
 def test_the_page_for_one_species_lists_its_10_km_squares(client):
