@@ -318,6 +318,10 @@ class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/toolkit/resource/change_form.html"
 
+    def get_inlines(self, request, obj):
+        # A resource being added has no history yet: no empty tables on its page.
+        return self.inlines if obj is not None else []
+
     def get_fieldsets(self, request, obj=None):
         may_edit = obj is None or publishing.may_edit(request.user, obj)
         file_fields = (["upload"] if may_edit else []) + (["current_file", "text_in_file"] if obj else [])

@@ -134,7 +134,7 @@ def test_the_toolkit_admin_pages_nnss_staff_use_have_no_serious_accessibility_vi
             ("/admin/toolkit/resource/", "Select resource to change"),
             ("/admin/toolkit/resource/?status__exact=in_review", "Knotweed treatment calendar"),
             (f"/admin/toolkit/resource/{report.pk}/change/", "Archive (take it out of the library)"),
-            (f"/admin/toolkit/resource/{in_review.pk}/change/", "Publish"),
+            (f"/admin/toolkit/resource/{in_review.pk}/change/", "Status history"),
             (f"/admin/toolkit/resource/{in_review.pk}/preview/", "Knotweed treatment calendar"),
             ("/admin/toolkit/resource/add/", "Add resource"),
             ("/admin/toolkit/materialsrequest/", "Balsam bash at Low Bridge"),
@@ -145,10 +145,23 @@ def test_the_toolkit_admin_pages_nnss_staff_use_have_no_serious_accessibility_vi
         ],
     )
 
+    # The status buttons of a resource in review, and its history: two file versions, one step.
+    page.goto(f"/admin/toolkit/resource/{in_review.pk}/change/")
+    for step in ("Back to draft", "Publish"):
+        expect(page.get_by_role("button", name=step, exact=True)).to_be_visible()
+    file_versions = page.get_by_role("group", name=re.compile("^File versions"))
+    expect(file_versions.get_by_role("link", name="tamar-knotweed-review.pdf")).to_have_count(2)
+
     # A resource saved with a slug the toolkit's own pages use: its error.
     page.goto("/admin/toolkit/resource/add/")
     page.get_by_label("Title:").fill("Search tips")
+    page.keyboard.press("Tab")  # the admin's script fills the slug in from the title as it is left
+    expect(page.get_by_label("Slug:")).to_have_value("search-tips")
     page.get_by_label("Slug:").fill("search")
+    page.get_by_label("Category:").select_option(label="Guidance")
+    page.get_by_label("Summary:").fill("How to find things in the toolkit.")
+    page.get_by_label("Body:").fill("Use quotes for a phrase.")
     page.get_by_role("button", name="Save", exact=True).click()
     problems = page_problems(page, "is the address of one of the toolkit's own pages")
+    assert not Resource.objects.filter(slug="search").exists()
     assert not problems, "\n\n".join(problems)

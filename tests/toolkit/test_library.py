@@ -433,7 +433,15 @@ def test_a_resource_page_costs_the_same_queries_however_many_tags_and_species(
 # --- Translation --------------------------------------------------------------------------------
 
 
-def test_the_library_pages_are_all_translated(made_up_language, untranslated, client, guidance, balsam_guide):  # noqa: F811
+def test_the_library_pages_are_all_translated(  # noqa: F811
+    made_up_language,  # noqa: F811
+    untranslated,  # noqa: F811
+    client,
+    guidance,
+    balsam_guide,
+    volunteer,
+    coordinator,
+):
     guidance.name, guidance.introduction = pseudo("Guidance"), pseudo("Management and **law**.")
     guidance.save()
     tag = balsam_guide.tags.get()
@@ -463,6 +471,12 @@ def test_the_library_pages_are_all_translated(made_up_language, untranslated, cl
     untranslated.page(client, guidance.get_absolute_url() + "?audience=new_groups&tag=x")
     untranslated.page(client, balsam_guide.get_absolute_url())
     untranslated.page(client, archived.get_absolute_url(), status=410)
+    # The home's line about printed materials, to someone signed in, and its section to a coordinator.
+    make_coordinator(coordinator, GroupFactory(name=pseudo("Eden")))
+    for person in (volunteer, coordinator):
+        signed_in = Client()
+        signed_in.force_login(person)
+        untranslated.page(signed_in, LIBRARY)
     untranslated.assert_none()
 
 

@@ -190,6 +190,14 @@ def test_an_existing_draft_cannot_be_moved_to_a_refused_slug(staff_client):
     assert Resource.objects.get().slug == "search-tips"
 
 
+def test_the_add_page_shows_no_empty_history_and_a_resources_page_shows_its_history(staff_client):
+    page = staff_client.get(add_url()).content.decode()
+    assert "Status history" not in page and "File versions" not in page
+    resource = ResourceFactory()
+    page = staff_client.get(change_url(resource)).content.decode()
+    assert "Status history" in page and "File versions" in page
+
+
 def test_categories_list_their_resource_counts_and_tags_are_searchable(staff_client):
     guidance = CategoryFactory(name="Guidance")
     ResourceFactory(category=guidance)
