@@ -142,7 +142,11 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # The species search's `%>` (species.models.SpeciesQuerySet.search) keeps names at least this similar,
 # word by word. PostgreSQL's 0.6 misses one typo in a single word ("himalyan" is 0.58 of "himalayan");
 # 0.5 finds it, and results are ordered best match first.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c pg_trgm.word_similarity_threshold=0.5")
+# JIT compilation costs more than it saves on the portal's short queries: with it, a coordinator's
+# sightings list (a spatial EXISTS per row) took 0.90 s against 0.35 s without (docs/benchmarks.md).
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off"
+)
 # Django's psycopg pool instead of a new connection per request (~10 ms each on this machine,
 # see STACK-NOTES). The pool requires CONN_MAX_AGE = 0.
 if env_bool("DATABASE_POOL", True):

@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,3 +48,18 @@ def admin_login(request, extra_context=None):
             return redirect(next_url)
         raise PermissionDenied(_("This account cannot use the admin site."))
     return redirect_to_login(next_url, reverse("account_login"))
+
+
+def admin_view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect, for whoever may see the object in the admin. Django's own
+    sends any member of staff to the address of any object with one, and so tells a coordinator the
+    address of a toolkit draft or of another group's row: for them it is "not found"."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        model_admin = admin.site.get_model_admin(model)
+    except (ContentType.DoesNotExist, NotRegistered):
+        raise Http404(_("Nothing to show here.")) from None
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404(_("Nothing to show here."))
+    return contenttype_views.shortcut(request, content_type_id, object_id)

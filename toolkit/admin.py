@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
@@ -90,9 +89,7 @@ def _file_response(stored, file_name, file_type):
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404(gettext("This file is no longer in storage.")) from None
-    return FileResponse(
-        handle, as_attachment=True, filename=file_name, content_type=uploads.content_type(file_type)
-    )
+    return uploads.attachment(handle, file_name, file_type)
 
 
 # --- Categories and tags --------------------------------------------------------------------------

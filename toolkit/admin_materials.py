@@ -9,13 +9,14 @@ see their own requests on the public site (toolkit:my_materials_requests).
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import HEAVY_GROUP_FIELDS, LocalActionGroup
 from lagportal.lib.workspace import AccessibleAdminMixin, LabelledInlineMixin
 
-from . import services
+from . import materials, services
 from . import workspace as _home_sections  # noqa: F401  (registers the admin home page's section)
 from .models import (
     MailingListSubscriber,
@@ -32,6 +33,8 @@ class MaterialItemForm(forms.ModelForm):
     change_stock_by = forms.IntegerField(
         label=_("Change the stock by"),
         required=False,
+        min_value=-materials.MOST_IN_STOCK,
+        max_value=materials.MOST_IN_STOCK,
         help_text=_(
             "Add what arrived (e.g. 500), or take off what was lost with a minus sign (e.g. -20). "
             "Requests made while you edit are kept."
@@ -53,6 +56,16 @@ class MaterialItemForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Only %(left)d are in stock: take off %(left)d or fewer."),
                 params={"left": self.instance.quantity_available},
+            )
+        if self.instance.pk and self.instance.quantity_available + change > materials.MOST_IN_STOCK:
+            raise forms.ValidationError(
+                _("The stock cannot be more than %(most)s: add %(room)s or fewer."),
+                params={
+                    "most": formats.number_format(materials.MOST_IN_STOCK, force_grouping=True),
+                    "room": formats.number_format(
+                        materials.MOST_IN_STOCK - self.instance.quantity_available, force_grouping=True
+                    ),
+                },
             )
         return change
 

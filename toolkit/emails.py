@@ -70,7 +70,7 @@ def mailing_confirmation(message):
         return None
     return {
         "confirm_url": mail.site_url(message)
-        + reverse("toolkit:confirm_subscription", args=[subscriber.token])
+        + reverse("toolkit:confirm_subscription", args=[subscriber.confirmation_token()])
     }
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from .models import Audience, Category, Tag
+from .models import Audience, Category, Status, Tag
 
 MAX_QUERY_LENGTH = 200
 
@@ -20,7 +20,12 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", gettext_lazy("Any tag")), *Tag.objects.values_list("slug", "name")]
+        # Only the tags of published resources: a tag given to drafts alone would tell what is coming.
+        published_tags = Tag.objects.filter(resources__status=Status.PUBLISHED).distinct()
+        self.fields["tag"].choices = [
+            ("", gettext_lazy("Any tag")),
+            *published_tags.values_list("slug", "name"),
+        ]
 
     def has_filters(self):
         self.is_valid()

@@ -4,11 +4,18 @@ sending an update to everyone who confirmed, in batches through the tasks framew
 Only confirmed, not unsubscribed addresses receive updates. Subscribing never tells anyone whether an
 address is on the list already: whoever asks is answered the same, and only the owner of the address
 learns more, from their inbox.
+
+Two secrets per subscriber: `token`, in the unsubscribe link of every update (so in every update
+forwarded to someone else), and `confirmation_token()`, derived from it with the site's secret key
+and sent only in the confirmation email. Knowing an unsubscribe link never confirms a subscription,
+and `token` changes when someone who unsubscribed asks again, so no old link confirms the new request.
 """
 
+import re
+
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -21,6 +28,8 @@ from .models import MailingListSubscriber, MailingUpdate
 # How many addresses one task records messages for: a list of thousands is recorded by several
 # tasks, none of which holds a transaction open for long.
 BATCH_SIZE = 500
+
+_CONFIRMATION_TOKEN = re.compile(r"\A(?P<pk>[1-9][0-9]{0,17})-[0-9a-f]{32}\Z")
 
 
 class MailingError(Exception):
@@ -45,25 +54,41 @@ def subscribe(email):
     subscriber = MailingListSubscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.is_subscribed:
         return subscriber
-    if subscriber.unsubscribed_at is not None:  # a new request: counted again only once confirmed
+    if subscriber.unsubscribed_at is not None:
+        # A new request, counted again only once confirmed from the new email: a new token, so that
+        # neither an old confirmation link nor an unsubscribe link from an old update confirms it.
         subscriber.confirmed_at = subscriber.unsubscribed_at = None
-        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+        subscriber.token = MailingListSubscriber._meta.get_field("token").get_default()
+        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "token"])
     mail.queue(emails.MAILING_CONFIRMATION, to=subscriber.email, about=subscriber)
     return subscriber
 
 
 def subscriber_for_token(token):
-    """The subscriber whose confirmation or unsubscribe link holds `token`, or None."""
+    """The subscriber whose unsubscribe link holds `token`, or None."""
     if not token or len(token) > 64 or "\x00" in token:
         return None
     return MailingListSubscriber.objects.filter(token=token).first()
 
 
+def subscriber_for_confirmation(token):
+    """The subscriber whose confirmation link holds `token`, or None."""
+    match = _CONFIRMATION_TOKEN.match(token or "")
+    if match is None:
+        return None
+    subscriber = MailingListSubscriber.objects.filter(pk=int(match["pk"])).first()
+    if subscriber is None or not constant_time_compare(subscriber.confirmation_token(), token):
+        return None
+    return subscriber
+
+
 def confirm_subscription(subscriber):
-    """Count the subscriber from now on (a second confirmation changes nothing). Returns it."""
-    MailingListSubscriber.objects.filter(pk=subscriber.pk).filter(
-        Q(confirmed_at__isnull=True) | Q(unsubscribed_at__isnull=False)
-    ).update(confirmed_at=timezone.now(), unsubscribed_at=None)
+    """Count the subscriber from now on, if they are waiting to confirm: a second confirmation
+    changes nothing, and someone who unsubscribed since must ask again (the form sends a new link).
+    Returns the subscriber."""
+    MailingListSubscriber.objects.filter(
+        pk=subscriber.pk, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+    ).update(confirmed_at=timezone.now())
     subscriber.refresh_from_db()
     return subscriber
 

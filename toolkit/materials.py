@@ -9,8 +9,9 @@ order of their ids, so two requests never wait on each other's rows in opposite 
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Prefetch
-from django.utils import timezone
+from django.db.models import BigIntegerField, F, Prefetch, Value
+from django.db.models.functions import Cast, Least
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,9 @@ from lagportal.lib import mail
 
 from . import emails
 from .models import MaterialItem, MaterialsRequest, MaterialsRequestLine
+
+# The most of one item the stock can hold: PostgreSQL's integer, the column's type.
+MOST_IN_STOCK = 2_147_483_647
 
 
 class MaterialsError(Exception):
@@ -158,8 +162,11 @@ def cancel_materials_request(request, *, tell_coordinator=True):
             % {"event": request.event_name}
         )
     for line in request.lines.order_by("item_id"):
+        # Capped: staff may have filled the stock to the most it can hold since the request took some.
         MaterialItem.objects.filter(pk=line.item_id).update(
-            quantity_available=F("quantity_available") + line.quantity
+            quantity_available=Least(
+                Cast("quantity_available", BigIntegerField()) + line.quantity, Value(MOST_IN_STOCK)
+            )
         )
     request.state = MaterialsRequest.State.CANCELLED
     request.save(update_fields=["state"])
@@ -171,19 +178,33 @@ def cancel_materials_request(request, *, tell_coordinator=True):
 @transaction.atomic
 def change_stock(item, by_how_many):
     """Add to (or, when negative, take from) an item's stock, keeping what requests took meanwhile.
-    Returns the item as stored. Raises MaterialsError when fewer than that are left to take."""
-    changed = MaterialItem.objects.filter(pk=item.pk, quantity_available__gte=max(0, -by_how_many)).update(
-        quantity_available=F("quantity_available") + by_how_many
-    )
+    Returns the item as stored. Raises MaterialsError when fewer than that are left to take, or when
+    the stock would grow past MOST_IN_STOCK."""
+    taking, adding = max(0, -by_how_many), max(0, by_how_many)
+    changed = 0
+    if taking <= MOST_IN_STOCK and adding <= MOST_IN_STOCK:
+        changed = MaterialItem.objects.filter(
+            pk=item.pk, quantity_available__gte=taking, quantity_available__lte=MOST_IN_STOCK - adding
+        ).update(quantity_available=F("quantity_available") + by_how_many)
     item.refresh_from_db(fields=["quantity_available"])
-    if not changed:
+    if changed:
+        return item
+    if adding:
         raise MaterialsError(
-            ngettext(
-                "Only %(left)d of “%(item)s” is in stock: take off %(left)d or fewer.",
-                "Only %(left)d of “%(item)s” are in stock: take off %(left)d or fewer.",
-                item.quantity_available,
-            )
-            % {"left": item.quantity_available, "item": item},
+            _("“%(item)s” cannot hold more than %(most)s: add %(room)s or fewer.")
+            % {
+                "item": item,
+                "most": formats.number_format(MOST_IN_STOCK, force_grouping=True),
+                "room": formats.number_format(MOST_IN_STOCK - item.quantity_available, force_grouping=True),
+            },
             item=item,
         )
-    return item
+    raise MaterialsError(
+        ngettext(
+            "Only %(left)d of “%(item)s” is in stock: take off %(left)d or fewer.",
+            "Only %(left)d of “%(item)s” are in stock: take off %(left)d or fewer.",
+            item.quantity_available,
+        )
+        % {"left": item.quantity_available, "item": item},
+        item=item,
+    )

@@ -14,9 +14,10 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import models
-from django.db.models import F, Q, Value, Window
+from django.db.models import F, Func, Q, Value, Window
 from django.db.models.functions import Concat, RowNumber, Substr
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import LocalActionGroup
@@ -83,8 +84,9 @@ class Tag(models.Model):
         return self.name
 
 
-# Around each matched word of a search snippet; private-use characters, so that no text can fake
-# them, and the snippet is escaped before they become <mark> (toolkit/templatetags/toolkit.py).
+# Around each matched word of a search snippet: private-use characters, taken out of the text before
+# the search adds its own; the snippet is escaped before they become <mark>
+# (toolkit/templatetags/toolkit.py).
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 # ts_headline reads the whole text it is given: a long PDF's text is cut to its first part.
@@ -100,12 +102,19 @@ class ResourceQuerySet(models.QuerySet):
         first, each with `search_rank` and `snippet` (the matched words between HIGHLIGHT_START and
         HIGHLIGHT_STOP). Titles weigh most, then summaries, bodies, and the text inside the file."""
         query = SearchQuery(text, config="english", search_type="websearch")
-        source = Concat(
-            "summary",
-            Value(" \n"),
-            "body",
-            Value(" \n"),
-            Substr("file_text", 1, SNIPPET_SOURCE_CHARACTERS),
+        # Any marker already in the text is taken out first, so that only the search marks words.
+        source = Func(
+            Concat(
+                "summary",
+                Value(" \n"),
+                "body",
+                Value(" \n"),
+                Substr("file_text", 1, SNIPPET_SOURCE_CHARACTERS),
+                output_field=models.TextField(),
+            ),
+            Value(HIGHLIGHT_START + HIGHLIGHT_STOP),
+            Value(""),
+            function="translate",
             output_field=models.TextField(),
         )
         return (
@@ -388,6 +397,15 @@ class MailingListSubscriber(models.Model):
     @property
     def is_subscribed(self):
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def confirmation_token(self):
+        """The token of this subscriber's confirmation link, "<id>-<signature>": only the confirmation
+        email carries it. Unlike `token` (in every update's unsubscribe link) it cannot be worked out
+        without the site's secret key, and it changes whenever `token` does."""
+        signature = salted_hmac(
+            "toolkit.mailing.confirmation", f"{self.pk}:{self.token}", algorithm="sha256"
+        ).hexdigest()[:32]
+        return f"{self.pk}-{signature}"
 
 
 class MailingUpdate(models.Model):

@@ -9,6 +9,7 @@ from .mailing import (  # noqa: F401
     confirm_subscription,
     send_mailing_update,
     subscribe,
+    subscriber_for_confirmation,
     subscriber_for_token,
     unsubscribe,
 )

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,21 @@ def content_type(file_type):
     """The Content-Type to send a stored file of `file_type` with."""
     kind = KINDS.get(file_type)
     return kind.content_type if kind else "application/octet-stream"
+
+
+# A stored file is always an attachment, never a page: should a browser open one all the same (a PDF
+# that is also HTML, a viewer that renders it), it runs nothing, loads nothing and is its own origin.
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+
+
+def attachment(opened, file_name, file_type):
+    """The response that hands out an opened stored file as `file_name`, as a download."""
+    response = FileResponse(
+        opened, as_attachment=True, filename=file_name, content_type=content_type(file_type)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_POLICY
+    return response
 
 
 def type_label(file_type):

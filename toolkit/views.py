@@ -1,11 +1,12 @@
 """The public library: the toolkit's home, a category, a resource, its download, and search."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -200,14 +201,26 @@ def download(request, slug):
         opened = resource.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
-    response = FileResponse(
-        opened,
-        as_attachment=True,
-        filename=resource.file_name or resource.file.name.rsplit("/", 1)[-1],
-        content_type=uploads.content_type(resource.file_type),
+    response = uploads.attachment(
+        opened, resource.file_name or resource.file.name.rsplit("/", 1)[-1], resource.file_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
-    if request.method == "GET":
+    if _is_a_download(request):
         services.count_download(resource)
     return response
+
+
+# Crawlers name themselves ("Googlebot/2.1", "bingbot/2.0") and most give an address about themselves.
+_CRAWLER = re.compile(r"(?:bot|crawler|spider)/|\+https?://|slurp|facebookexternalhit", re.IGNORECASE)
+_RANGE_FROM_THE_START = re.compile(r"\Abytes=0-")
+
+
+def _is_a_download(request):
+    """Whether the request is someone fetching the file, counted: not a HEAD, not a crawler, not a
+    browser's prefetch, and not the rest of a download already counted (a Range from further on)."""
+    if request.method != "GET" or _CRAWLER.search(request.headers.get("User-Agent", "")):
+        return False
+    if "prefetch" in request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""):
+        return False
+    wanted = request.headers.get("Range")
+    return wanted is None or bool(_RANGE_FROM_THE_START.match(wanted.strip()))

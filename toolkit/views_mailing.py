@@ -38,8 +38,7 @@ def subscription_asked(request):
     return render(request, "toolkit/mailing/subscription_asked.html")
 
 
-def _subscriber_or_404(token):
-    subscriber = services.subscriber_for_token(token)
+def _subscriber_or_404(subscriber):
     if subscriber is None:
         raise Http404(_("This link is not one of ours, or it was copied incompletely."))
     return subscriber
@@ -48,15 +47,19 @@ def _subscriber_or_404(token):
 @never_cache
 def confirm_subscription(request, token):
     """The link in the confirmation email: a button (GET), which confirms (POST). A mail program
-    that opens links to check them confirms nothing."""
-    subscriber = _subscriber_or_404(token)
-    confirmed = request.method == "POST"
-    if confirmed:
-        services.confirm_subscription(subscriber)
+    that opens links to check them confirms nothing; after unsubscribing, the link confirms nothing
+    either (the form sends a new one)."""
+    subscriber = _subscriber_or_404(services.subscriber_for_confirmation(token))
+    if request.method == "POST":
+        subscriber = services.confirm_subscription(subscriber)
     return render(
         request,
         "toolkit/mailing/confirm.html",
-        {"token": token, "confirmed": confirmed or subscriber.is_subscribed},
+        {
+            "token": token,
+            "confirmed": subscriber.is_subscribed,
+            "unsubscribed": subscriber.unsubscribed_at is not None,
+        },
     )
 
 
@@ -64,7 +67,7 @@ def confirm_subscription(request, token):
 @csrf_exempt  # One-click unsubscribe (RFC 8058) is a POST from the mail program: the token is the proof.
 def unsubscribe(request, token):
     """The link in every update: a button (GET), which unsubscribes (POST, a mail program's too)."""
-    subscriber = _subscriber_or_404(token)
+    subscriber = _subscriber_or_404(services.subscriber_for_token(token))
     stopped = request.method == "POST"
     if stopped:
         services.unsubscribe(subscriber)

@@ -15,8 +15,10 @@ def test_a_visitor_reaches_the_contact_form_from_the_footer_and_sends_a_message_
     page = browser_page
     page.goto("/")
     footer_links = page.get_by_role("navigation", name="About the portal").get_by_role("link")
-    expect(footer_links).to_have_text(["Contact", "Privacy", "Accessibility", "Cookies"])
-    footer_links.first.click()
+    expect(footer_links).to_have_text(
+        ["About", "Contact", "Privacy", "Accessibility", "Cookies", "NNSS updates by email"]
+    )
+    footer_links.nth(1).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact")
     page.get_by_role("link", name="Write to the national LAG Coordinator").click()
 

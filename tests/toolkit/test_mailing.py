@@ -153,13 +153,14 @@ def test_a_made_up_confirmation_link_is_not_found(client, token, answer):
 
 def test_confirming_needs_the_pages_own_form(subscriber_waiting):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(f"/toolkit/updates/confirm/{subscriber_waiting.token}/").status_code == 403
+    url = f"/toolkit/updates/confirm/{subscriber_waiting.confirmation_token()}/"
+    assert client.post(url).status_code == 403
     subscriber_waiting.refresh_from_db()
     assert subscriber_waiting.confirmed_at is None
 
 
 def test_confirming_twice_keeps_the_first_time(client, subscriber_waiting):
-    url = f"/toolkit/updates/confirm/{subscriber_waiting.token}/"
+    url = f"/toolkit/updates/confirm/{subscriber_waiting.confirmation_token()}/"
     client.post(url)
     first = MailingListSubscriber.objects.get().confirmed_at
     assert "You are subscribed" in client.post(url).content.decode()
