@@ -11,6 +11,8 @@ Files are checked by their contents (toolkit.uploads) and stored through
 from a storage address.
 """
 
+from functools import cache
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
@@ -35,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from lagportal.lib.workspace import AccessibleAdminMixin, Step
 from species.models import Species
 
-from . import admin_materials, publishing, uploads  # noqa: F401  (admin_materials registers its own admins)
+from . import admin_materials, publishing, uploads, urls  # noqa: F401  (admin_materials registers its own admins)
 from .models import Audience, Category, Resource, ResourceFile, Status, StatusChange, Tag, TextExtraction
 
 # The button (and list action) that takes a resource to each status, by the step's (from, to).
@@ -69,6 +71,17 @@ TEXT_NOTES = {
         "summary and body only."
     ),
 }
+
+
+@cache
+def reserved_slugs():
+    """The words the toolkit's own pages start with (/toolkit/search/, /toolkit/guides/...), read from
+    its URLs: a resource with one of them as its slug would be hidden by that page, or hide it."""
+    return frozenset(
+        first
+        for pattern in urls.urlpatterns
+        if (first := str(pattern.pattern).split("/", 1)[0]) and "<" not in first
+    )
 
 
 def _file_response(stored, file_name, file_type):
@@ -250,6 +263,16 @@ class ResourceAdminForm(forms.ModelForm):
                 "the same address; earlier versions are kept below."
             ) % {"accepted": uploads.ACCEPTED, "limit": uploads.max_upload_bytes() // (1024 * 1024)}
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in reserved_slugs():
+            raise ValidationError(
+                _("“%(slug)s” is the address of one of the toolkit's own pages: choose another slug."),
+                code="reserved",
+                params={"slug": slug},
+            )
+        return slug
+
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
@@ -291,6 +314,10 @@ class ResourceAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     markdown_fields = {"body": _("Markdown: **bold**, lists and links. Shown on the resource's page.")}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/toolkit/resource/change_form.html"
+
+    def get_inlines(self, request, obj):
+        # A resource being added has no history yet: no empty tables on its page.
+        return self.inlines if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
         may_edit = obj is None or publishing.may_edit(request.user, obj)

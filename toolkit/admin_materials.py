@@ -17,6 +17,7 @@ from groups.models import HEAVY_GROUP_FIELDS, LocalActionGroup
 from lagportal.lib.workspace import AccessibleAdminMixin, LabelledInlineMixin
 
 from . import materials, services
+from . import workspace as _home_sections  # noqa: F401  (registers the admin home page's section)
 from .models import (
     MailingListSubscriber,
     MailingUpdate,

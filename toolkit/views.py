@@ -100,7 +100,13 @@ def library(request):
     for resource in latest:
         by_category.setdefault(resource.category_id, []).append(resource)
     shelves = [(category, by_category.get(category.pk, [])) for category in categories]
-    return render(request, "toolkit/library.html", {"shelves": shelves, "form": SearchWordsForm()})
+    # Signed-out visitors all get the same (cached) page; only a signed-in person's is built for them.
+    may_ask = request.user.is_authenticated and services.groups_that_may_ask(request.user).exists()
+    return render(
+        request,
+        "toolkit/library.html",
+        {"shelves": shelves, "form": SearchWordsForm(), "may_ask_for_materials": may_ask},
+    )
 
 
 @cached_public_page(page_version_of_library, params=("audience", "tag", "page"))

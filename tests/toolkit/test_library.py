@@ -95,17 +95,76 @@ def test_the_site_navigation_and_the_home_page_lead_to_the_toolkit(client):
 
 @pytest.mark.parametrize("rows", [1, 6])
 def test_the_home_costs_the_same_queries_however_many_categories_and_resources(
-    client, volunteer, rows, django_assert_max_num_queries
+    client, volunteer, coordinator, rows, django_assert_num_queries
 ):
     for _ in range(rows):
         shelf = CategoryFactory()
         ResourceFactory.create_batch(rows, category=shelf, tags=[TagFactory()])
-    with django_assert_max_num_queries(3):  # the version, the categories with their counts, the latest
+    with django_assert_num_queries(3):  # the version, the categories with their counts, the latest
         response = client.get(LIBRARY)
     assert len(listed_titles(response)) == rows * min(rows, LATEST_ON_THE_HOME_PAGE)
     client.force_login(volunteer)
-    with django_assert_max_num_queries(5):  # and the session and the user
+    # The session, the user, the categories, the latest (no version: their page is not cached), and
+    # the groups they coordinate (none).
+    with django_assert_num_queries(5):
         client.get(LIBRARY)
+    make_coordinator(coordinator, GroupFactory())
+    client.force_login(coordinator)
+    with django_assert_num_queries(6):  # and whether any of them is active
+        assert MATERIALS_HEADING in client.get(LIBRARY).content.decode()
+
+
+# --- Printed materials, for coordinators --------------------------------------------------------
+
+MATERIALS_HEADING = "Printed materials for your group's events"
+REQUEST_FORM = reverse("toolkit:request_materials")
+
+
+def test_a_coordinator_is_offered_the_materials_request_form_on_the_home(client, coordinator):
+    make_coordinator(coordinator, GroupFactory())
+    client.force_login(coordinator)
+
+    response = client.get(LIBRARY)
+
+    page = response.content.decode()
+    assert MATERIALS_HEADING in page
+    assert f'<a class="btn btn-primary" href="{REQUEST_FORM}">Ask for printed materials</a>' in page
+    assert f'href="{reverse("toolkit:my_materials_requests")}">Your requests so far</a>' in page
+    assert "private" in response["Cache-Control"]
+    assert client.get(REQUEST_FORM).status_code == 200
+
+
+def test_a_signed_in_person_who_coordinates_no_active_group_is_only_told_coordinators_can_ask(
+    client, volunteer, coordinator
+):
+    group = GroupFactory()
+    make_coordinator(coordinator, group)
+    type(group).objects.filter(pk=group.pk).update(is_active=False)
+    for person in (volunteer, coordinator):
+        client.force_login(person)
+        page = client.get(LIBRARY).content.decode()
+        assert MATERIALS_HEADING not in page and REQUEST_FORM not in page
+        assert "The coordinators of a group can ask the Secretariat for free printed materials" in page
+        assert client.get(REQUEST_FORM).status_code == 403
+
+
+def test_signed_out_visitors_all_get_the_same_cached_home_with_a_sign_in_link_for_coordinators(
+    client, coordinator
+):
+    make_coordinator(coordinator, GroupFactory())
+    first = client.get(LIBRARY)
+    page = first.content.decode()
+
+    assert MATERIALS_HEADING not in page
+    sign_in = f"{reverse('account_login')}?next={REQUEST_FORM}"
+    assert f'The coordinators of a group can <a href="{sign_in}">sign in</a> to ask' in page
+    assert "private" not in first["Cache-Control"]
+    assert client.get(LIBRARY, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # A coordinator signing in gets their own page, and the signed-out one stays as it was.
+    client.force_login(coordinator)
+    assert MATERIALS_HEADING in client.get(LIBRARY).content.decode()
+    client.logout()
+    assert client.get(LIBRARY).content == first.content
 
 
 def test_a_repeat_visit_is_a_304_until_something_is_published(client):
@@ -374,7 +433,15 @@ def test_a_resource_page_costs_the_same_queries_however_many_tags_and_species(
 # --- Translation --------------------------------------------------------------------------------
 
 
-def test_the_library_pages_are_all_translated(made_up_language, untranslated, client, guidance, balsam_guide):  # noqa: F811
+def test_the_library_pages_are_all_translated(  # noqa: F811
+    made_up_language,  # noqa: F811
+    untranslated,  # noqa: F811
+    client,
+    guidance,
+    balsam_guide,
+    volunteer,
+    coordinator,
+):
     guidance.name, guidance.introduction = pseudo("Guidance"), pseudo("Management and **law**.")
     guidance.save()
     tag = balsam_guide.tags.get()
@@ -404,6 +471,12 @@ def test_the_library_pages_are_all_translated(made_up_language, untranslated, cl
     untranslated.page(client, guidance.get_absolute_url() + "?audience=new_groups&tag=x")
     untranslated.page(client, balsam_guide.get_absolute_url())
     untranslated.page(client, archived.get_absolute_url(), status=410)
+    # The home's line about printed materials, to someone signed in, and its section to a coordinator.
+    make_coordinator(coordinator, GroupFactory(name=pseudo("Eden")))
+    for person in (volunteer, coordinator):
+        signed_in = Client()
+        signed_in.force_login(person)
+        untranslated.page(signed_in, LIBRARY)
     untranslated.assert_none()
 
 

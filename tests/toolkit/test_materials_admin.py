@@ -1,10 +1,18 @@
 """The admin of printed materials and their requests: NNSS staff only, stock changed by differences,
 requests marked sent or cancelled by actions that call the services."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
+from lagportal.lib.workspace import HOME_ITEMS
+from toolkit import services
 from toolkit.models import MaterialItem, MaterialsRequest
 
 from ..factories import UserFactory
@@ -210,3 +218,79 @@ def test_the_item_list_costs_the_same_queries_with_2_or_20_items(
     MaterialItemFactory.create_batch(18)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url("materialitem", "changelist")).status_code == 200
+
+
+# --- The admin's home page ------------------------------------------------------------------------
+
+WAITING_LIST = "/admin/toolkit/materialsrequest/?state__exact=requested"
+
+
+def waiting_section(response):
+    """The home page's section of requests waiting: its text, one line a row."""
+    page = response.content.decode()
+    start = page.find("materials request")
+    if start == -1:
+        return None
+    return page[page.rfind("<section", 0, start) : page.find("</section>", start)]
+
+
+def test_staff_see_the_requests_waiting_to_be_sent_on_the_admin_home_soonest_event_first(
+    client, nnss_staff, leaflets
+):
+    later = make_materials_request(quantities={leaflets: 1}, event_name="Village show stall")
+    sooner = make_materials_request(quantities={leaflets: 1}, event_name="Balsam bash at Low Bridge")
+    MaterialsRequest.objects.filter(pk=sooner.pk).update(event_date=timezone.localdate() + timedelta(days=3))
+    sent = make_materials_request(quantities={leaflets: 1}, event_name="Sent already")
+    services.mark_materials_sent(sent, nnss_staff)
+    cancelled = make_materials_request(quantities={leaflets: 1}, event_name="Called off")
+    services.cancel_materials_request(cancelled)
+    client.force_login(nnss_staff)
+
+    section = waiting_section(client.get(reverse("admin:index")))
+
+    assert "2 materials requests waiting to be sent" in section
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', section)
+    assert links == [
+        (url("materialsrequest", "change", sooner.pk), f"{sooner.group.name}: Balsam bash at Low Bridge"),
+        (url("materialsrequest", "change", later.pk), f"{later.group.name}: Village show stall"),
+        (escape(WAITING_LIST), "All requests waiting to be sent"),
+    ]
+    # The event within a week is marked as needing attention; the other is not.
+    assert section.count('class="needs-attention"') == 1
+    assert "Sent already" not in section and "Called off" not in section
+    # The link leads to exactly those requests.
+    listed = client.get(WAITING_LIST).context["cl"].result_list
+    assert {row.event_name for row in listed} == {"Balsam bash at Low Bridge", "Village show stall"}
+
+
+def test_staff_are_told_when_no_request_is_waiting(client, nnss_staff):
+    client.force_login(nnss_staff)
+    section = waiting_section(client.get(reverse("admin:index")))
+    assert "0 materials requests waiting to be sent" in section
+    assert "No request for printed materials is waiting to be sent." in section
+
+
+@pytest.mark.parametrize("who", ["group_coordinator", "staff_without_permission"])
+def test_people_who_cannot_see_the_requests_get_no_section_about_them(client, request, who, eden_request):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code in (200, 403)
+    assert "materials request" not in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_the_section_costs_one_query_and_lists_at_most_eight_requests(client, nnss_staff, leaflets, rows):
+    coordinator, group = coordinator_with_group()
+    for n in range(rows):
+        make_materials_request(coordinator, group, quantities={leaflets: 1}, event_name=f"Event {n}")
+    client.force_login(nnss_staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:index"))
+
+    assert sum('"toolkit_materialsrequest"' in query["sql"] for query in queries.captured_queries) == 1
+    section = waiting_section(response)
+    assert f"{rows} materials requests waiting to be sent" in section
+    assert section.count(": Event ") == min(rows, HOME_ITEMS)
+    if rows > HOME_ITEMS:
+        assert f'<a href="{escape(WAITING_LIST)}">and {rows - HOME_ITEMS} more</a>' in section

@@ -11,6 +11,7 @@ from .factories_admin import (
     CategoryFactory,
     ResourceFactory,
     TagFactory,
+    add_url,
     change_url,
     editor,
     form_data,
@@ -142,6 +143,59 @@ def test_a_publisher_edits_a_published_resource_but_not_its_address(staff_client
     assert response.status_code == 302
     resource = Resource.objects.get()
     assert (resource.title, resource.slug) == ("Defra review", "defra-review")
+
+
+@pytest.mark.parametrize("slug", ["search", "category", "guides", "materials", "updates"])
+def test_a_slug_the_toolkits_own_pages_use_is_refused_with_a_clear_message(staff_client, slug):
+    category = CategoryFactory()
+    data = {
+        "title": "Search tips",
+        "slug": slug,
+        "category": category.pk,
+        "summary": "How to find things in the toolkit.",
+        "body": "Use quotes for a phrase.",
+        "_save": "Save",
+        "file_versions-TOTAL_FORMS": "0",
+        "file_versions-INITIAL_FORMS": "0",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+    }
+
+    response = staff_client.post(add_url(), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        f"“{slug}” is the address of one of the toolkit's own pages: choose another slug."
+    ]
+    assert f"“{slug}” is the address of one of the toolkit&#x27;s own pages" in response.content.decode()
+    assert not Resource.objects.exists()
+    # Any other slug is kept, and is the resource's address.
+    response = staff_client.post(add_url(), {**data, "slug": f"{slug}-tips"})
+    assert response.status_code == 302
+    assert Resource.objects.get().get_absolute_url() == f"/toolkit/{slug}-tips/"
+
+
+def test_the_refused_slugs_are_read_from_the_toolkits_addresses():
+    from toolkit.admin import reserved_slugs
+
+    assert reserved_slugs() == {"search", "category", "guides", "materials", "updates"}
+
+
+def test_an_existing_draft_cannot_be_moved_to_a_refused_slug(staff_client):
+    resource = ResourceFactory(slug="search-tips")
+    page = staff_client.get(change_url(resource))
+    response = staff_client.post(change_url(resource), form_data(page, slug="guides"))
+    assert response.status_code == 200
+    assert "is the address of one of the toolkit" in response.content.decode()
+    assert Resource.objects.get().slug == "search-tips"
+
+
+def test_the_add_page_shows_no_empty_history_and_a_resources_page_shows_its_history(staff_client):
+    page = staff_client.get(add_url()).content.decode()
+    assert "Status history" not in page and "File versions" not in page
+    resource = ResourceFactory()
+    page = staff_client.get(change_url(resource)).content.decode()
+    assert "Status history" in page and "File versions" in page
 
 
 def test_categories_list_their_resource_counts_and_tags_are_searchable(staff_client):
