@@ -144,9 +144,7 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # 0.5 finds it, and results are ordered best match first.
 # JIT compilation costs more than it saves on the portal's short queries: with it, a coordinator's
 # sightings list (a spatial EXISTS per row) took 0.90 s against 0.35 s without (docs/benchmarks.md).
-DATABASES["default"]["OPTIONS"].setdefault(
-    "options", "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off"
-)
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off")
 # Django's psycopg pool instead of a new connection per request (~10 ms each on this machine,
 # see STACK-NOTES). The pool requires CONN_MAX_AGE = 0.
 if env_bool("DATABASE_POOL", True):
@@ -253,6 +251,9 @@ ACCOUNT_RATE_LIMITS = {
     # Sightings reported without signing in (species/report_views.py): per address too, as each gets
     # a receipt. A school's or a field trip's shared connection still gets ten an hour.
     "report_sighting": "10/h/ip,5/h/key",
+    # Sightings reported while signed in, per account: far more than a keen recorder's hour in the
+    # field, but each report may email NNSS staff, so no account can flood them.
+    "report_sighting_signed_in": "30/h/user",
     # Subscribing to the NNSS mailing list (toolkit/views_mailing.py): each asks for a confirmation
     # email, so per address too, and the same answer for every address.
     "mailing_list_subscribe": "10/h/ip,3/h/key",

@@ -42,11 +42,33 @@ def _initial(request):
     return initial
 
 
+def _within_rate_limit(request, form):
+    """Whether this report may be taken: anonymous ones per connection and per address (each gets a
+    receipt), signed-in ones per account, generously, so that no account can flood NNSS staff with
+    alert emails. Counted before anything is stored."""
+    if request.user.is_authenticated:
+        return ratelimit.consume(request, action="report_sighting_signed_in", user=request.user)
+    return ratelimit.consume(
+        request, action="report_sighting", key=form.cleaned_data["recorder_email"].lower()
+    )
+
+
+def _rate_limit_message(request):
+    if request.user.is_authenticated:
+        return _(
+            "You have reported a great many sightings in the last hour. Please wait an hour and try again."
+        )
+    return _(
+        "You have reported several sightings in the last hour without signing in. Please wait "
+        "an hour and try again, or sign in to report more."
+    )
+
+
 @never_cache  # a CSRF token, and a signed-in person's name and address
 def report_sighting(request):
-    """The report form. Anonymous reports are rate limited in the cache: while Redis is down each app
-    process counts on its own (lagportal.lib.cache), so the limit loosens but holds, and reports are
-    still taken."""
+    """The report form. Reports are rate limited in the cache: while Redis is down each app process
+    counts on its own (lagportal.lib.cache), so the limit loosens but holds, and reports are still
+    taken."""
     form = SightingReportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -55,16 +77,8 @@ def report_sighting(request):
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not request.user.is_authenticated and not ratelimit.consume(
-            request, action="report_sighting", key=form.cleaned_data["recorder_email"].lower()
-        ):
-            form.add_error(
-                None,
-                _(
-                    "You have reported several sightings in the last hour without signing in. Please wait "
-                    "an hour and try again, or sign in to report more."
-                ),
-            )
+        if not _within_rate_limit(request, form):
+            form.add_error(None, _rate_limit_message(request))
             status = 429
         else:
             sighting = services.report_sighting(**form.report())

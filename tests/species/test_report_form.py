@@ -1,6 +1,6 @@
 """Reporting a sighting with the form: by grid reference, map click, the device's location or a
 postcode; every bad input refused next to its field with nothing stored; anonymous reports rate
-limited; photos stored without their EXIF and GPS."""
+limited per address, signed-in ones per account; photos stored without their EXIF and GPS."""
 
 import datetime
 
@@ -427,11 +427,41 @@ def test_anonymous_reports_are_rate_limited_with_a_clear_message_and_nothing_sto
 
 
 @pytest.mark.usefixtures("two_an_hour")
-def test_signed_in_reports_are_not_rate_limited(client, volunteer, balsam):
+def test_signed_in_reports_are_not_held_to_the_anonymous_limit(client, volunteer, balsam):
     client.force_login(volunteer)
     for _ in range(3):
         assert post(client, species="Himalayan balsam").status_code == 302
     assert Sighting.objects.count() == 3
+
+
+def test_the_signed_in_limit_is_thirty_an_hour_per_account(settings):
+    assert settings.ACCOUNT_RATE_LIMITS["report_sighting_signed_in"] == "30/h/user"
+
+
+def test_the_31st_report_in_an_hour_from_one_account_is_refused_and_another_account_is_not(
+    client, volunteer, other_volunteer, balsam
+):
+    client.force_login(volunteer)
+    for _ in range(30):
+        assert post(client, species="Himalayan balsam").status_code == 302
+
+    response = post(client, species="Himalayan balsam", photos=[jpeg()])
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "You have reported a great many sightings in the last hour." in page
+    assert "without signing in" not in page
+    assert Sighting.objects.filter(recorder=volunteer).count() == 30
+    assert SightingPhoto.objects.count() == 0
+    assert stored_files() == []
+
+    client.force_login(other_volunteer)
+    assert post(client, species="Himalayan balsam").status_code == 302
+    assert Sighting.objects.filter(recorder=other_volunteer).count() == 1
+    # Signing in elsewhere does not reset the account's count.
+    client.force_login(volunteer)
+    assert post(client, species="Himalayan balsam").status_code == 429
+    assert Sighting.objects.count() == 31
 
 
 @pytest.mark.usefixtures("two_an_hour")
