@@ -131,7 +131,11 @@ def contact_sent(request):
     return render(request, "pages/contact_sent.html", _contacts())
 
 
-@cached_public_page(_settings_version("NNSS_CONTACT_EMAIL", "DATA_PROTECTION_EMAIL", "SESSION_COOKIE_AGE"))
+@cached_public_page(
+    _settings_version(
+        "NNSS_CONTACT_EMAIL", "DATA_PROTECTION_EMAIL", "SESSION_COOKIE_AGE", "MAILING_LIST_UNCONFIRMED_DAYS"
+    )
+)
 def privacy(request):
     return render(
         request,
@@ -140,6 +144,7 @@ def privacy(request):
             **_contacts(),
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
             "confirmation_days": settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS,
+            "unconfirmed_days": settings.MAILING_LIST_UNCONFIRMED_DAYS,
             "last_updated": PRIVACY_NOTICE_UPDATED,
         },
     )

@@ -276,6 +276,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 TOOLKIT_FILES_ROOT = Path(env_str("TOOLKIT_FILES_ROOT", str(BASE_DIR / "var" / "toolkit-files")))
 # The largest file a toolkit resource may have: the admin refuses a bigger upload.
 TOOLKIT_MAX_UPLOAD_MB = env_int("TOOLKIT_MAX_UPLOAD_MB", 25)
+# Mailing list sign-ups never confirmed are forgotten this many days after they were asked
+# (`manage.py forget_unconfirmed_subscribers`): the confirmation link works until then.
+MAILING_LIST_UNCONFIRMED_DAYS = env_int("MAILING_LIST_UNCONFIRMED_DAYS", 30)
+if MAILING_LIST_UNCONFIRMED_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"MAILING_LIST_UNCONFIRMED_DAYS must be at least 1, not {MAILING_LIST_UNCONFIRMED_DAYS}"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -5,6 +5,7 @@ when the message is no longer wanted: a request cancelled before NNSS staff hear
 confirmed (or unsubscribed) since the email was queued.
 """
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +71,8 @@ def mailing_confirmation(message):
         return None
     return {
         "confirm_url": mail.site_url(message)
-        + reverse("toolkit:confirm_subscription", args=[subscriber.confirmation_token()])
+        + reverse("toolkit:confirm_subscription", args=[subscriber.confirmation_token()]),
+        "unconfirmed_days": settings.MAILING_LIST_UNCONFIRMED_DAYS,
     }
 
 

@@ -5,14 +5,19 @@ Only confirmed, not unsubscribed addresses receive updates. Subscribing never te
 address is on the list already: whoever asks is answered the same, and only the owner of the address
 learns more, from their inbox.
 
+An address never confirmed is forgotten MAILING_LIST_UNCONFIRMED_DAYS after it was last asked for
+(forget_unconfirmed). One that unsubscribed stays, as the record that it asked for no more mail.
+
 Two secrets per subscriber: `token`, in the unsubscribe link of every update (so in every update
 forwarded to someone else), and `confirmation_token()`, derived from it with the site's secret key
 and sent only in the confirmation email. Knowing an unsubscribe link never confirms a subscription,
 and `token` changes when someone who unsubscribed asks again, so no old link confirms the new request.
 """
 
+import datetime
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.crypto import constant_time_compare
@@ -54,12 +59,16 @@ def subscribe(email):
     subscriber = MailingListSubscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.is_subscribed:
         return subscriber
+    # Asked (again) now: the new confirmation link works until forget_unconfirmed's limit from now.
+    subscriber.subscribed_at = timezone.now()
+    fields = ["subscribed_at"]
     if subscriber.unsubscribed_at is not None:
         # A new request, counted again only once confirmed from the new email: a new token, so that
         # neither an old confirmation link nor an unsubscribe link from an old update confirms it.
         subscriber.confirmed_at = subscriber.unsubscribed_at = None
         subscriber.token = MailingListSubscriber._meta.get_field("token").get_default()
-        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "token"])
+        fields += ["confirmed_at", "unsubscribed_at", "token"]
+    subscriber.save(update_fields=fields)
     mail.queue(emails.MAILING_CONFIRMATION, to=subscriber.email, about=subscriber)
     return subscriber
 
@@ -91,6 +100,17 @@ def confirm_subscription(subscriber):
     ).update(confirmed_at=timezone.now())
     subscriber.refresh_from_db()
     return subscriber
+
+
+def forget_unconfirmed(now=None):
+    """Delete the sign-ups never confirmed and last asked for more than MAILING_LIST_UNCONFIRMED_DAYS
+    ago, and with them their confirmation links. Returns how many were deleted: safe to run again,
+    beside people confirming (one DELETE, whose condition is checked again on each row it locks)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.MAILING_LIST_UNCONFIRMED_DAYS)
+    deleted, _by_model = MailingListSubscriber.objects.filter(
+        confirmed_at__isnull=True, subscribed_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def unsubscribe(subscriber):

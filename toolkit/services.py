@@ -7,6 +7,7 @@ from django.db.models import F
 from .mailing import (  # noqa: F401
     MailingError,
     confirm_subscription,
+    forget_unconfirmed,
     send_mailing_update,
     subscribe,
     subscriber_for_confirmation,
