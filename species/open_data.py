@@ -125,6 +125,13 @@ def _year_month(day):
     return f"{day:%Y-%m}"
 
 
+def _square_centre(row):
+    return {
+        "type": "Point",
+        "coordinates": [round(row["longitude"], GEOJSON_DECIMALS), round(row["latitude"], GEOJSON_DECIMALS)],
+    }
+
+
 def geojson_features(sightings, species_url):
     """The GeoJSON features of `sightings`' blurred squares; `species_url(slug)` links each species."""
     # Once per species, not per square: a national map has hundreds of thousands of squares.
@@ -132,13 +139,7 @@ def geojson_features(sightings, species_url):
     return [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    round(row["longitude"], GEOJSON_DECIMALS),
-                    round(row["latitude"], GEOJSON_DECIMALS),
-                ],
-            },
+            "geometry": _square_centre(row),
             "properties": {
                 "scientific_name": row["species__scientific_name"],
                 "common_name": row["species__common_name"],
@@ -226,13 +227,7 @@ def national_geojson_features(squares, species_map_url):
     return [
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    round(row["longitude"], GEOJSON_DECIMALS),
-                    round(row["latitude"], GEOJSON_DECIMALS),
-                ],
-            },
+            "geometry": _square_centre(row),
             "properties": {
                 "square": hectad_name(row["square_x"], row["square_y"]),
                 "square_m": NATIONAL_SQUARE_M,
