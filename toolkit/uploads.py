@@ -157,32 +157,37 @@ def _head(upload, length):
     return head
 
 
-def _is_ooxml(upload, file_type):
+# What reading a member of a damaged or unusual zip can raise: a bad archive, a missing member, a
+# truncated file, or (from zipfile itself) a compression method or encryption it does not support.
+UNREADABLE_ZIP = (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, RuntimeError)
+UNSUPPORTED_ZIP = (NotImplementedError,)
+
+
+def _zip_member_text(upload, name, *, most_bytes, encoding):
+    """The text of the member `name` of the zip `upload`, or None when it is missing, larger than
+    `most_bytes` (a zip bomb's trick), encrypted or unreadable."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > MOST_CONTENT_TYPES_BYTES or info.flag_bits & 0x1:
-                return False
-            declared = archive.read(info).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
-        return False
+            info = archive.getinfo(name)
+            if info.file_size > most_bytes or info.flag_bits & 0x1:
+                return None
+            return archive.read(info).decode(encoding, "replace")
+    except UNREADABLE_ZIP + UNSUPPORTED_ZIP:
+        return None
     finally:
         upload.seek(0)
-    return f'ContentType="{OOXML_MAIN_PARTS[file_type]}"' in declared
+
+
+def _is_ooxml(upload, file_type):
+    declared = _zip_member_text(
+        upload, "[Content_Types].xml", most_bytes=MOST_CONTENT_TYPES_BYTES, encoding="utf-8"
+    )
+    return declared is not None and f'ContentType="{OOXML_MAIN_PARTS[file_type]}"' in declared
 
 
 def _is_opendocument(upload, file_type):
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            info = archive.getinfo("mimetype")
-            if info.file_size > 200 or info.flag_bits & 0x1:
-                return False
-            declared = archive.read(info).decode("ascii", "replace").strip()
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
-        return False
-    finally:
-        upload.seek(0)
-    return declared == OPENDOCUMENT_TYPES[file_type]
+    declared = _zip_member_text(upload, "mimetype", most_bytes=200, encoding="ascii")
+    return declared is not None and declared.strip() == OPENDOCUMENT_TYPES[file_type]
 
 
 def _is_text(upload):
