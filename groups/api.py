@@ -10,11 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import WithJsonSchema, field_validator
 
 from lagportal.lib import places
-from lagportal.lib.api_schemas import InvalidParameters, NotFound
+from lagportal.lib.api_schemas import CappedPages, InvalidParameters, NotFound, refuse_nul
 from lagportal.lib.http import Version, cached_response, version_tag
 
 from . import finder
@@ -22,7 +22,6 @@ from .models import Country, Habitat, JoiningMethod, LocalActionGroup
 
 GROUPS_PER_PAGE = 20  # as in the directory
 MAX_GROUPS_PER_PAGE = 100
-MAX_PAGE = 10_000  # far beyond the last page; a huge page number would overflow PostgreSQL's OFFSET
 # PostgreSQL cannot take a NUL in text: the OpenAPI document says so, a validator enforces it.
 NO_NUL = r"^[^\x00]*$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # Django's slug_re
@@ -122,18 +121,7 @@ class GroupFilters(Schema):
     @field_validator("q")
     @classmethod
     def has_no_nul(cls, value):
-        # PostgreSQL cannot take a NUL in a query: without this it would be a 500.
-        if "\x00" in value:
-            raise ValueError("Search words cannot contain NUL characters.")
-        return value
-
-
-class GroupPages(PageNumberPagination):
-    """Ninja's page-number pagination, with the page number capped at MAX_PAGE."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+        return refuse_nul(value)
 
 
 def _public_groups():
@@ -206,7 +194,7 @@ def _question(place):
     operation_id="list_groups",
     summary="List the groups",
 )
-@paginate(GroupPages, page_size=GROUPS_PER_PAGE, max_page_size=MAX_GROUPS_PER_PAGE)
+@paginate(CappedPages, page_size=GROUPS_PER_PAGE, max_page_size=MAX_GROUPS_PER_PAGE)
 def list_groups(request, filters: Query[GroupFilters]):
     """The active groups by name (best matches first when searching), a page at a time."""
     return _public_groups().in_country(filters.country).with_habitat(filters.habitat).search(filters.q)

@@ -15,12 +15,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
 from accounts.api_auth import TokenAuth, over_write_limit
 from groups.models import Habitat
-from lagportal.lib.api_schemas import InvalidParameters, NotFound, RateLimited, Unauthorized
+from lagportal.lib.api_schemas import (
+    CappedPages,
+    InvalidParameters,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    refuse_nul,
+)
 from lagportal.lib.markdown import render_markdown
 
 from . import gridref, services
@@ -29,7 +36,6 @@ from .models import LocationSource, Sighting, Species, VerificationStatus
 
 SPECIES_PER_PAGE = 20
 MAX_SPECIES_PER_PAGE = 100
-MAX_PAGE = 10_000  # far beyond the last page; a huge page number would overflow PostgreSQL's OFFSET
 NO_NUL = r"^[^\x00]*$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # Django's slug_re
 # The curated text, in the order the species page shows it.
@@ -161,18 +167,7 @@ class SpeciesSearch(Schema):
     @field_validator("q")
     @classmethod
     def has_no_nul(cls, value):
-        # PostgreSQL cannot take a NUL in a query: without this it would be a 500.
-        if "\x00" in value:
-            raise ValueError("Search words cannot contain NUL characters.")
-        return value
-
-
-class SpeciesPages(PageNumberPagination):
-    """Ninja's page-number pagination, with the page number capped at MAX_PAGE."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
+        return refuse_nul(value)
 
 
 def _species_with_names():
@@ -186,7 +181,7 @@ def _species_with_names():
     operation_id="list_species",
     summary="Search the species",
 )
-@paginate(SpeciesPages, page_size=SPECIES_PER_PAGE, max_page_size=MAX_SPECIES_PER_PAGE)
+@paginate(CappedPages, page_size=SPECIES_PER_PAGE, max_page_size=MAX_SPECIES_PER_PAGE)
 def list_species(request, search: Query[SpeciesSearch]):
     """The species whose scientific or common names match `q`, best first, a page at a time: the
     same search as the species directory."""

@@ -9,6 +9,7 @@ the API to them.
 from typing import Any
 
 from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 
 NOT_FOUND = "Not Found"
 UNAUTHORIZED = "Unauthorized"
@@ -43,3 +44,22 @@ class InvalidParameter(Schema):
 
 class InvalidParameters(Schema):
     detail: list[InvalidParameter] = Field(description="One item per parameter that is not valid.")
+
+
+# Far beyond any list's last page: a huge page number would overflow PostgreSQL's OFFSET.
+MAX_PAGE = 10_000
+
+
+class CappedPages(PageNumberPagination):
+    """Ninja's page-number pagination, with the page number capped at MAX_PAGE."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
+def refuse_nul(value):
+    """A pydantic validator's body: PostgreSQL cannot take a NUL in a query (it would be a 500)."""
+    if "\x00" in value:
+        raise ValueError("Search words cannot contain NUL characters.")
+    return value
