@@ -283,6 +283,21 @@ if MAILING_LIST_UNCONFIRMED_DAYS < 1:
     raise ImproperlyConfigured(
         f"MAILING_LIST_UNCONFIRMED_DAYS must be at least 1, not {MAILING_LIST_UNCONFIRMED_DAYS}"
     )
+# Volunteering. A place freed at an event is offered to the first on its waiting list for
+# VOLUNTEERING_OFFER_HOURS, but never later than VOLUNTEERING_OFFER_CUTOFF_HOURS before the start;
+# a place freed closer to the start than that goes straight to the next person.
+VOLUNTEERING_OFFER_HOURS = env_int("VOLUNTEERING_OFFER_HOURS", 24)
+VOLUNTEERING_OFFER_CUTOFF_HOURS = env_int("VOLUNTEERING_OFFER_CUTOFF_HOURS", 6)
+# Reminders go to everyone with a place this many hours before the event (`volunteering_tick`).
+VOLUNTEERING_REMINDER_HOURS = env_int("VOLUNTEERING_REMINDER_HOURS", 24)
+# Phone numbers and emergency contacts on registers are erased this many months after the event
+# (`erase_event_contacts`); totals and anonymised attendance stay.
+VOLUNTEERING_CONTACT_RETENTION_MONTHS = env_int("VOLUNTEERING_CONTACT_RETENTION_MONTHS", 12)
+for _name in ("VOLUNTEERING_OFFER_HOURS", "VOLUNTEERING_REMINDER_HOURS", "VOLUNTEERING_CONTACT_RETENTION_MONTHS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}")
+if VOLUNTEERING_OFFER_CUTOFF_HOURS < 0:
+    raise ImproperlyConfigured("VOLUNTEERING_OFFER_CUTOFF_HOURS must not be negative")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -35,6 +35,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("species/", include("species.urls")),
     path("toolkit/", include("toolkit.urls")),
+    path("", include("volunteering.urls")),
     # Every other address under /api/ is a JSON 404, as the API's own (ninja's root page too).
     path("api/", not_found),
     path("api/", api.urls),

@@ -41,6 +41,7 @@ class Kind:
     label: str
     context: object  # callable(message) -> dict | None
     headers: object = None  # callable(message, context) -> dict of extra headers, or None
+    attachments: object = None  # callable(message, context) -> [(filename, content, mimetype)], or None
 
 
 _kinds = {}
@@ -51,12 +52,13 @@ _request_site = contextvars.ContextVar("request_site", default="")
 DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
 
 
-def kind(name, *, label, headers=None):
+def kind(name, *, label, headers=None, attachments=None):
     """Register the decorated function as the context of the email kind `name` (and `headers`,
-    a function of the message and its context, for headers such as List-Unsubscribe)."""
+    a function of the message and its context, for headers such as List-Unsubscribe; and
+    `attachments`, one returning (filename, content, mimetype) triples, e.g. a calendar file)."""
 
     def register(context):
-        _kinds[name] = Kind(name, label, context, headers)
+        _kinds[name] = Kind(name, label, context, headers, attachments)
         _labels[name] = label
         return context
 
@@ -225,7 +227,7 @@ def _build(message):
         parts = message.prerendered
         subject, text_body, html_body = parts["subject"], parts["text"], parts.get("html", "")
         from_email, headers = parts.get("from_email"), parts.get("headers")
-        reply_to = None
+        reply_to, attachments = None, ()
     else:
         kind = _kinds.get(message.kind)
         if kind is None:  # a kind the code no longer has: nothing can render it
@@ -240,6 +242,7 @@ def _build(message):
         from_email = None
         headers = kind.headers(message, context) if kind.headers else None
         reply_to = list(context.get("reply_to") or []) or None
+        attachments = kind.attachments(message, context) if kind.attachments else ()
     # The record's id in the Message-ID: a reply or bounce can be traced to what was sent.
     headers = {"Message-ID": make_msgid(f"lagportal-message-{message.pk}"), **(headers or {})}
     email = EmailMultiAlternatives(
@@ -247,6 +250,8 @@ def _build(message):
     )
     if html_body:
         email.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments or ():
+        email.attach(filename, content, mimetype)
     return email
 
 
