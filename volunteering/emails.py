@@ -5,7 +5,10 @@ None when the email is no longer true: a confirmation for a place since cancelle
 taken up or lapsed, a reminder for an event since cancelled.
 """
 
+from datetime import UTC, datetime
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lagportal.lib import mail
@@ -62,6 +65,8 @@ def _ics(method):
     def attachments(message, context):
         from . import calendars
 
+        if context.get("without_calendar"):
+            return []
         event = context["event"]
         body = calendars.calendar([event], site_url=mail.site_url(message), method=method)
         return [(calendars.filename(event), body, f"text/calendar; method={method}; charset=utf-8")]
@@ -86,8 +91,8 @@ def waitlisted(message):
 @mail.kind(PLACE_OFFERED, label=_("A place offered from the waiting list, to the volunteer"))
 def place_offered(message):
     signup = _signup(message, State.OFFERED)
-    if signup is None:
-        return None
+    if signup is None or signup.offer_expires_at <= timezone.now():
+        return None  # taken up, declined, lapsed, or past its deadline
     site = mail.site_url(message)
     return _context(
         message,
@@ -111,23 +116,52 @@ def place_confirmed(message):
 @mail.kind(REMINDER, label=_("Reminder the day before an event, to the volunteer"))
 def reminder(message):
     signup = _signup(message, State.CONFIRMED)
-    return signup and _context(message, signup.event, signup=signup)
+    if signup is None or signup.event.starts_at <= timezone.now():
+        return None  # cancelled, or too late to remind
+    return _context(message, signup.event, signup=signup)
 
 
-def _still_signed_up(message, event):
-    return event.signups.filter(
-        user_id=message.recipient_id, state__in=[State.CONFIRMED, State.OFFERED, State.WAITLISTED]
-    ).exists()
+def _state_of_recipient(message, event):
+    """The recipient's sign-up state at `event` when they still have a place, an offer or a place
+    on the waiting list; else None."""
+    return (
+        event.signups.filter(
+            user_id=message.recipient_id, state__in=[State.CONFIRMED, State.OFFERED, State.WAITLISTED]
+        )
+        .values_list("state", flat=True)
+        .first()
+    )
+
+
+def _when(timestamp):
+    return datetime.fromtimestamp(timestamp, tz=UTC) if timestamp is not None else None
 
 
 @mail.kind(
     EVENT_CHANGED, label=_("An event's time or place changed, to its people"), attachments=_ics("REQUEST")
 )
 def event_changed(message):
+    """What changed (the time, the meeting point) and what it was; the calendar update goes to those
+    with a place only (the others have nothing in their calendar to update)."""
     event = _event(message)
-    if event is None or event.status != Event.Status.PUBLISHED or not _still_signed_up(message, event):
+    if event is None or event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
         return None
-    return _context(message, event, changed=message.context.get("changed", []))
+    state = _state_of_recipient(message, event)
+    if state is None:
+        return None
+    changed = set(message.context.get("changed", []))
+    return _context(
+        message,
+        event,
+        time_changed=bool(changed & {"starts_at", "ends_at"}),
+        place_changed=bool(changed & {"meeting_point", "meeting_point_note"}),
+        was_starts_at=_when(message.context.get("was_starts_at")),
+        was_ends_at=_when(message.context.get("was_ends_at")),
+        was_meeting_point_note=message.context.get("was_meeting_point_note", ""),
+        has_place=state == State.CONFIRMED,
+        is_offered=state == State.OFFERED,
+        without_calendar=state != State.CONFIRMED,
+    )
 
 
 @mail.kind(EVENT_CANCELLED, label=_("An event cancelled, to its people"), attachments=_ics("CANCEL"))

@@ -100,8 +100,10 @@ def sign_up(event, user, *, acknowledged_safety):
     signup = signup or Signup(event=event, user=user)
     _copy_contacts(signup, user)
     signup.signed_up_at = now
-    signup.safety_acknowledged_at = now
-    signup.cancelled_at = signup.offered_at = signup.offer_expires_at = None
+    signup.safety_acknowledged_at = now if acknowledged_safety else None
+    # Coming back after cancelling: a new place, with its own reminder.
+    signup.cancelled_at = signup.offered_at = signup.offer_expires_at = signup.reminder_sent_at = None
+    signup.hours = None
     waiting = Signup.objects.filter(event=event, state=State.WAITLISTED).exists()
     if event.is_unlimited or (not event.is_full and not waiting):
         signup.state, signup.confirmed_at, signup.queued_at = State.CONFIRMED, now, None
@@ -137,26 +139,31 @@ def cancel_signup(signup, *, by=None):
     return signup
 
 
-@transaction.atomic
 def accept_offer(signup, *, by):
-    """Take up an offered place. Raises SignupError when the offer has expired or is not open."""
-    event = _locked_event(signup.event_id)
-    signup = _locked_signup(signup.pk)
-    if signup.user_id != by.pk:
-        raise PermissionDenied
-    if signup.state == State.CONFIRMED:
-        return signup  # accepted already: a second click is harmless
-    if signup.state != State.OFFERED:
-        raise SignupError(_("This place is no longer offered to you."))
-    now = timezone.now()
-    if signup.offer_expires_at <= now:
+    """Take up an offered place. Raises SignupError when the offer is not open, the event was
+    cancelled, or the offer has expired: then the offer lapses and the place goes to the next person
+    waiting, and that is saved although the error is raised."""
+    with transaction.atomic():
+        event = _locked_event(signup.event_id)
+        signup = _locked_signup(signup.pk)
+        if signup.user_id != by.pk:
+            raise PermissionDenied
+        if signup.state == State.CONFIRMED:
+            return signup  # accepted already: a second click is harmless
+        if signup.state != State.OFFERED:
+            raise SignupError(_("This place is no longer offered to you."))
+        if event.status == Event.Status.CANCELLED:
+            raise SignupError(_("Sorry: this event has been cancelled."))
+        now = timezone.now()
+        if signup.offer_expires_at > now:
+            signup.state, signup.confirmed_at, signup.offer_expires_at = State.CONFIRMED, now, None
+            signup.save(update_fields=["state", "confirmed_at", "offer_expires_at", "updated_at"])
+            mail.queue(emails.PLACE_CONFIRMED, to=signup.user, about=signup, person=signup.user)
+            return signup
+        # Too late: lapse the offer and pass the place on, and keep that (the error comes after).
         _expire(event, signup, now)
         _fill_places(event)
-        raise SignupError(_("Sorry: this offer has expired and the place went to the next person waiting."))
-    signup.state, signup.confirmed_at, signup.offer_expires_at = State.CONFIRMED, now, None
-    signup.save(update_fields=["state", "confirmed_at", "offer_expires_at", "updated_at"])
-    mail.queue(emails.PLACE_CONFIRMED, to=signup.user, about=signup, person=signup.user)
-    return signup
+    raise SignupError(_("Sorry: this offer has expired and the place went to the next person waiting."))
 
 
 def _expire(event, signup, now):
@@ -259,11 +266,25 @@ def cancel_event(event, *, by=None):
     return event
 
 
+def _differs(event, stored, name):
+    new, old = getattr(event, name), getattr(stored, name)
+    if name == "meeting_point" and new is not None and old is not None:
+        return not new.equals_exact(old, tolerance=1e-9)
+    return new != old
+
+
 @transaction.atomic
 def save_event(event, *, by=None, changed_fields=()):
     """Save an event edited in the admin. A change people must know about (time or place) bumps its
-    calendar SEQUENCE and emails everyone with a place or waiting; more places go to the waiting list.
-    Raises SignupError when the places would fall below those already taken."""
+    calendar SEQUENCE and emails everyone with a place or waiting what changed; a change of title or
+    description bumps the SEQUENCE only; more places go to the waiting list.
+
+    A field counts as changed when it is named in `changed_fields` (e.g. the admin form's
+    changed_data) or differs from the stored event. The status is changed by publish_event and
+    cancel_event only (a cancelled event stays cancelled, whatever a stale form says), and the
+    portal's own fields (places taken, SEQUENCE, when cancelled) are kept from the stored row.
+    Raises SignupError, changing nothing, when the places would fall below those already taken or
+    a published event with people signed up would go back to draft."""
     if event.pk is None:
         event.created_by = by
         event.save()
@@ -273,18 +294,39 @@ def save_event(event, *, by=None, changed_fields=()):
         raise SignupError(
             _("%(taken)d places are already taken: keep at least that many.") % {"taken": locked.places_taken}
         )
-    if event.status == Event.Status.CANCELLED and locked.status != Event.Status.CANCELLED:
+    if locked.status == Event.Status.CANCELLED or event.status == Event.Status.CANCELLED:
         event.status = locked.status  # cancelling goes through cancel_event, which tells people
-    event.places_taken = locked.places_taken
-    noticed = [name for name in NOTIFIED_FIELDS if name in changed_fields]
-    if noticed or any(name in changed_fields for name in ("title", "description")):
-        event.sequence = locked.sequence + 1
-    event.save()
-    if noticed and event.status == Event.Status.PUBLISHED and not event.is_past:
-        for person in _people_of(event, [State.CONFIRMED, State.OFFERED, State.WAITLISTED]):
-            mail.queue(
-                emails.EVENT_CHANGED, to=person, about=event, person=person, context={"changed": noticed}
+    elif event.status == Event.Status.DRAFT and locked.status == Event.Status.PUBLISHED:
+        if locked.signups.filter(state__in=[State.CONFIRMED, State.OFFERED, State.WAITLISTED]).exists():
+            raise SignupError(
+                _("People have signed up to this event: cancel it instead, so that they are told.")
             )
+    event.places_taken, event.cancelled_at = locked.places_taken, locked.cancelled_at
+    changed = [
+        name
+        for name in (*NOTIFIED_FIELDS, "title", "description")
+        if name in changed_fields or _differs(event, locked, name)
+    ]
+    noticed = [name for name in NOTIFIED_FIELDS if name in changed]
+    event.sequence = locked.sequence + 1 if changed else locked.sequence
+    event.save()
+    if "starts_at" in changed:
+        # Offers still answer by the cut-off before the (new) start; one already past it lapses at
+        # the next expire_offers.
+        cutoff = event.starts_at - timedelta(hours=settings.VOLUNTEERING_OFFER_CUTOFF_HOURS)
+        Signup.objects.filter(event=event, state=State.OFFERED, offer_expires_at__gt=cutoff).update(
+            offer_expires_at=cutoff
+        )
+    if noticed and event.status == Event.Status.PUBLISHED and not event.is_past:
+        was = {
+            "changed": noticed,
+            # What it was, for the email: times as POSIX timestamps (the context is JSON).
+            "was_starts_at": locked.starts_at.timestamp(),
+            "was_ends_at": locked.ends_at.timestamp(),
+            "was_meeting_point_note": locked.meeting_point_note,
+        }
+        for person in _people_of(event, [State.CONFIRMED, State.OFFERED, State.WAITLISTED]):
+            mail.queue(emails.EVENT_CHANGED, to=person, about=event, person=person, context=was)
     _fill_places(event)
     return event
 
