@@ -47,6 +47,7 @@ from toolkit.models import (
     Tag,
     TextExtraction,
 )
+from volunteering.models import Event, EventMessage
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
@@ -339,6 +340,8 @@ DATA_FIELDS = {
     Tag: ["name"],
     Resource: ["title", "summary", "body", "file_name", "author", "licence"],
     ResourceFile: ["file_name"],
+    Event: ["title", "meeting_point_note", "description", "what_to_bring", "access_notes", "safety_notes"],
+    EventMessage: ["subject", "body"],
     # Rows that Django and the portal's migrations write in English, which no catalogue translates:
     # the names of the permission groups and of the permissions (a Welsh admin lists them in English).
     Group: ["name"],

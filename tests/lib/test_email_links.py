@@ -250,6 +250,55 @@ def mailing_update_scenario():
     return None
 
 
+def volunteering_scenario(kind):
+    """A work party and the volunteer the `kind` email of volunteering goes to."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from volunteering import emails as volunteering_emails
+    from volunteering import services as volunteering
+    from volunteering.models import Audience, EventMessage
+
+    from ..volunteering.factories import EventFactory, VolunteerFactory
+
+    event = EventFactory(
+        group=GroupFactory(name="Eden Balsam Bashers"),
+        title="Balsam bash at Eden Bridge",
+        places=1,
+        starts_at=timezone.now() + timedelta(hours=20 if kind == volunteering_emails.REMINDER else 72),
+        access_notes="Muddy path, no toilets.",
+    )
+    ann = VolunteerFactory(email="ann@example.org")
+    ben = VolunteerFactory(email="ben@example.org")
+    first = volunteering.sign_up(event, ann, acknowledged_safety=True)
+    if kind in (volunteering_emails.SIGNUP_CONFIRMED, volunteering_emails.EVENT_MESSAGE):
+        if kind == volunteering_emails.EVENT_MESSAGE:
+            sent = EventMessage.objects.create(
+                event=event, audience=Audience.CONFIRMED, subject="Parking", body="Park by the church."
+            )
+            mail.queue(volunteering_emails.EVENT_MESSAGE, to=ann, about=sent, person=ann)
+        return ann
+    if kind == volunteering_emails.REMINDER:
+        volunteering.send_reminders()
+        return ann
+    if kind == volunteering_emails.EVENT_CHANGED:
+        event.starts_at += timedelta(hours=1)
+        event.ends_at += timedelta(hours=1)
+        event.meeting_point_note = "Lay-by by the gate"
+        volunteering.save_event(event, changed_fields=["starts_at", "ends_at", "meeting_point_note"])
+        return ann
+    if kind == volunteering_emails.EVENT_CANCELLED:
+        volunteering.cancel_event(event)
+        return ann
+    waiting = volunteering.sign_up(event, ben, acknowledged_safety=True)
+    if kind in (volunteering_emails.PLACE_OFFERED, volunteering_emails.PLACE_CONFIRMED):
+        volunteering.cancel_signup(first, by=ann)
+    if kind == volunteering_emails.PLACE_CONFIRMED:
+        volunteering.accept_offer(waiting, by=ben)
+    return ben
+
+
 SCENARIOS = {
     emails.JOIN_CONFIRMATION: lambda: asked()[1],
     emails.NEW_MEMBER: new_member_scenario,
@@ -276,6 +325,20 @@ SCENARIOS = {
     "toolkit/emails/materials_cancelled": lambda: materials_scenario("cancelled"),
     "toolkit/emails/mailing_confirmation": mailing_confirmation_scenario,
     "toolkit/emails/mailing_update": mailing_update_scenario,
+    "volunteering/emails/signup_confirmed": lambda: volunteering_scenario(
+        "volunteering/emails/signup_confirmed"
+    ),
+    "volunteering/emails/waitlisted": lambda: volunteering_scenario("volunteering/emails/waitlisted"),
+    "volunteering/emails/place_offered": lambda: volunteering_scenario("volunteering/emails/place_offered"),
+    "volunteering/emails/place_confirmed": lambda: volunteering_scenario(
+        "volunteering/emails/place_confirmed"
+    ),
+    "volunteering/emails/reminder": lambda: volunteering_scenario("volunteering/emails/reminder"),
+    "volunteering/emails/event_changed": lambda: volunteering_scenario("volunteering/emails/event_changed"),
+    "volunteering/emails/event_cancelled": lambda: volunteering_scenario(
+        "volunteering/emails/event_cancelled"
+    ),
+    "volunteering/emails/event_message": lambda: volunteering_scenario("volunteering/emails/event_message"),
 }
 
 
