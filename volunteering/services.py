@@ -84,8 +84,11 @@ def _copy_contacts(signup, user):
 
 @transaction.atomic
 def sign_up(event, user, *, acknowledged_safety):
-    """Give `user` a place at `event`, or a place on its waiting list when it is full; return the
-    sign-up. Signing up again while signed up changes nothing. Raises SignupError."""
+    """Give `user` a place at `event`, or a place on its waiting list when it is full (or others are
+    already waiting); return the sign-up. Signing up again while signed up changes nothing; after
+    cancelling it starts afresh (at the back of the queue). Raises SignupError, writing nothing,
+    without a verified email, a phone number or emergency contact, or an acknowledgement of the
+    event's safety notes (when it has any), or when the event is not taking sign-ups."""
     if not acknowledged_safety and event.safety_notes.strip():
         raise SignupError(_("Please read the safety notes and confirm you will follow them."))
     if reasons := missing_for_signup(user):
