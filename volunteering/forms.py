@@ -124,7 +124,9 @@ class LogHoursForm(forms.Form):
         cleaned = super().clean()
         event, group = cleaned.get("event"), cleaned.get("group")
         if event and group and group.pk != event.group_id:
-            self.add_error("group", _("Leave the group empty when you choose an event: it is the event's group."))
+            self.add_error(
+                "group", _("Leave the group empty when you choose an event: it is the event's group.")
+            )
         elif not event and not group and "event" not in self.errors and "group" not in self.errors:
             self.add_error("group", _("Choose the event you came to, or the group you worked for."))
         if "worked_on" in cleaned and not cleaned["worked_on"]:

@@ -38,7 +38,9 @@ def with_waiting_position(signups):
     """Annotate `waiting_position` (1 = next in line; None when not waiting) in the same query."""
     ahead = (
         Signup.objects.filter(event_id=OuterRef("event_id"), state=State.WAITLISTED)
-        .filter(Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk")))
+        .filter(
+            Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
+        )
         .order_by()
         .values("event_id")
         .annotate(ahead=Count("pk"))
@@ -217,9 +219,9 @@ def my_hours_logs(user):
 def events_to_log_hours_for(user):
     """Events of a group the person came to: the events they may log hours for."""
     return _without_heavy_group(
-        Event.objects.filter(
-            group__isnull=False, signups__user=user, signups__state=State.ATTENDED
-        ).order_by("-starts_at", "-pk"),
+        Event.objects.filter(group__isnull=False, signups__user=user, signups__state=State.ATTENDED).order_by(
+            "-starts_at", "-pk"
+        ),
         "group",
     )
 

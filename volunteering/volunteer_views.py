@@ -106,7 +106,9 @@ def cancel_signup(request, pk):
         messages.info(request, _("You had already cancelled your sign-up to %(title)s.") % {"title": title})
         return redirect("volunteering:my_volunteering")
     if signup.event.starts_at <= timezone.now():
-        messages.error(request, _("%(title)s has already started: it can no longer be cancelled.") % {"title": title})
+        messages.error(
+            request, _("%(title)s has already started: it can no longer be cancelled.") % {"title": title}
+        )
         return redirect("volunteering:my_volunteering")
     was_waiting = signup.state == State.WAITLISTED
     try:
@@ -119,7 +121,8 @@ def cancel_signup(request, pk):
         else:
             messages.success(
                 request,
-                _("You have cancelled your place at %(title)s. Thank you for letting us know.") % {"title": title},
+                _("You have cancelled your place at %(title)s. Thank you for letting us know.")
+                % {"title": title},
             )
     return redirect("volunteering:my_volunteering")
 
@@ -238,11 +241,15 @@ def personal_feed(request, token):
 def reset_feed(request):
     feed, created = CalendarFeed.objects.get_or_create(user=request.user)
     if created:
-        messages.success(request, _("Your private calendar address is ready: add it to your calendar program."))
+        messages.success(
+            request, _("Your private calendar address is ready: add it to your calendar program.")
+        )
     else:
         feed.reset()
         messages.success(
             request,
-            _("Your calendar has a new address: the old one no longer works. Subscribe again with the new one."),
+            _(
+                "Your calendar has a new address: the old one no longer works. Subscribe again with the new one."
+            ),
         )
     return redirect(reverse("volunteering:my_volunteering") + "#calendar")

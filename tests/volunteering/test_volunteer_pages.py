@@ -163,7 +163,11 @@ def test_missing_contact_details_are_asked_for_on_the_same_page_and_saved_to_the
     assert 'name="phone"' in text and 'name="emergency_contact_phone"' in text
     client.post(
         signup_url(event),
-        {"acknowledge_safety": "on", "emergency_contact_name": "Kim Friend", "emergency_contact_phone": "01632 960123"},
+        {
+            "acknowledge_safety": "on",
+            "emergency_contact_name": "Kim Friend",
+            "emergency_contact_phone": "01632 960123",
+        },
     )
     person.refresh_from_db()
     assert (person.emergency_contact_name, person.emergency_contact_phone) == ("Kim Friend", "01632 960123")
@@ -435,11 +439,20 @@ def test_hours_are_totalled_per_group_and_per_year_and_pending_ones_are_not_coun
     attended(vera, past_event(days_ago=10, group=tyne), "4")
     make_member(vera, tyne)
     HoursLog.objects.create(
-        user=vera, group=tyne, worked_on=now.date(), hours=Decimal("1.5"), description="Solo pull",
+        user=vera,
+        group=tyne,
+        worked_on=now.date(),
+        hours=Decimal("1.5"),
+        description="Solo pull",
         status=HoursLog.Status.APPROVED,
     )
     HoursLog.objects.create(
-        user=vera, group=tyne, worked_on=now.date(), hours=Decimal("7"), description="Waiting", status="pending"
+        user=vera,
+        group=tyne,
+        worked_on=now.date(),
+        hours=Decimal("7"),
+        description="Waiting",
+        status="pending",
     )
     HoursLog.objects.create(
         user=vera, group=tyne, worked_on=now.date(), hours=Decimal("9"), description="No", status="rejected"
@@ -458,7 +471,11 @@ def test_an_approved_log_for_an_attended_event_is_counted_once(signed_in, vera):
     event = past_event()
     attended(vera, event, "3")
     log = HoursLog.objects.create(
-        user=vera, group=event.group, event=event, worked_on=event.starts_at.date(), hours=Decimal("4"),
+        user=vera,
+        group=event.group,
+        event=event,
+        worked_on=event.starts_at.date(),
+        hours=Decimal("4"),
         description="Stayed on to bag up",
     )
     services.decide_hours(log, approve=True, by=vera)
@@ -503,8 +520,12 @@ def test_the_record_of_hours_lists_every_counted_hour_and_prints_cleanly(signed_
     make_member(vera, group)
     attended(vera, past_event(group=group, title="Balsam bash"), "3")
     HoursLog.objects.create(
-        user=vera, group=group, worked_on=timezone.localdate(), hours=Decimal("1.25"),
-        description="Pulled balsam by the mill", status=HoursLog.Status.APPROVED,
+        user=vera,
+        group=group,
+        worked_on=timezone.localdate(),
+        hours=Decimal("1.25"),
+        description="Pulled balsam by the mill",
+        status=HoursLog.Status.APPROVED,
     )
     HoursLog.objects.create(
         user=vera, group=group, worked_on=timezone.localdate(), hours=Decimal("8"), description="Not yet"
@@ -518,7 +539,9 @@ def test_the_record_of_hours_lists_every_counted_hour_and_prints_cleanly(signed_
     assert "css/hours-record.css" in text
 
 
-def test_the_record_of_hours_keeps_its_query_count_as_rows_grow(signed_in, vera, django_assert_max_num_queries):
+def test_the_record_of_hours_keeps_its_query_count_as_rows_grow(
+    signed_in, vera, django_assert_max_num_queries
+):
     group = GroupFactory()
     attended(vera, past_event(group=group), "2")
     with django_assert_max_num_queries(8) as few:
@@ -526,7 +549,12 @@ def test_the_record_of_hours_keeps_its_query_count_as_rows_grow(signed_in, vera,
     for days in range(10):
         attended(vera, past_event(days_ago=40 + days, group=group), "2")
         HoursLog.objects.create(
-            user=vera, group=group, worked_on=timezone.localdate(), hours=1, description="x", status="approved"
+            user=vera,
+            group=group,
+            worked_on=timezone.localdate(),
+            hours=1,
+            description="x",
+            status="approved",
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = signed_in.get(reverse(RECORD))
@@ -548,12 +576,22 @@ def eden(vera):
 def test_logging_solo_hours_for_a_group_waits_for_approval_and_shows_its_status(signed_in, vera, eden):
     response = signed_in.post(
         reverse(LOG),
-        {"group": eden.pk, "worked_on": timezone.localdate().isoformat(), "hours": "2.5", "description": "Pulled"},
+        {
+            "group": eden.pk,
+            "worked_on": timezone.localdate().isoformat(),
+            "hours": "2.5",
+            "description": "Pulled",
+        },
         follow=True,
     )
     assert "your hours are waiting for the coordinator" in page_text(response)
     log = HoursLog.objects.get(user=vera)
-    assert (log.group, log.event, log.hours, log.status) == (eden, None, Decimal("2.5"), HoursLog.Status.PENDING)
+    assert (log.group, log.event, log.hours, log.status) == (
+        eden,
+        None,
+        Decimal("2.5"),
+        HoursLog.Status.PENDING,
+    )
     assert "Waiting for approval" in page_text(response)
     services.decide_hours(log, approve=False, by=vera, note="Please log it against the event")
     text = page_text(signed_in.get(reverse(LOG)))
@@ -593,7 +631,12 @@ def test_only_attended_events_and_own_groups_are_offered(signed_in, vera, eden):
     ],
 )
 def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_logged(signed_in, eden, data, field, message):
-    good = {"group": eden.pk, "worked_on": timezone.localdate().isoformat(), "hours": "2", "description": "Pulled"}
+    good = {
+        "group": eden.pk,
+        "worked_on": timezone.localdate().isoformat(),
+        "hours": "2",
+        "description": "Pulled",
+    }
     response = signed_in.post(reverse(LOG), {**good, **data})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -606,7 +649,9 @@ def test_hours_cannot_be_logged_for_someone_elses_group_or_an_event_not_attended
     missed = past_event(group=theirs)
     attended(oscar, missed, "3")
     today = timezone.localdate().isoformat()
-    response = signed_in.post(reverse(LOG), {"group": theirs.pk, "worked_on": today, "hours": "2", "description": "x"})
+    response = signed_in.post(
+        reverse(LOG), {"group": theirs.pk, "worked_on": today, "hours": "2", "description": "x"}
+    )
     assert response.context["form"].errors["group"]
     response = signed_in.post(reverse(LOG), {"event": missed.pk, "hours": "2", "description": "x"})
     assert response.context["form"].errors["event"]
