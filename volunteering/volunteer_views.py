@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from . import calendars, personal, services
 from .forms import ContactDetailsForm, LogHoursForm, SignupForm
@@ -220,7 +220,7 @@ def log_hours(request):
     return render(request, "volunteering/log_hours.html", {"form": form, "page": page})
 
 
-@require_GET
+@require_safe
 def personal_feed(request, token):
     # Only the secret token identifies the person: calendar programs fetch it without signing in.
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)

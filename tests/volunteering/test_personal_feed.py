@@ -138,3 +138,8 @@ def test_another_volunteer_never_sees_someone_elses_address(client, vera, feed):
     feed.refresh_from_db()
     assert CalendarFeed.objects.get(user=other).token != feed.token
     assert client.get(feed.get_absolute_url()).status_code == 200  # Vera's own address still works
+
+
+def test_calendar_programs_may_ask_with_head_but_not_change_anything(client, feed):
+    assert client.head(feed.get_absolute_url()).status_code == 200
+    assert client.post(feed.get_absolute_url()).status_code == 405
