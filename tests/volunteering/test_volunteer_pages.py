@@ -418,7 +418,7 @@ def test_my_volunteering_shows_places_offers_waiting_positions_and_past_events(s
     assert "Going to this" in text and "Cancel my place" in text
     assert "Waiting for this" in text and "Number 2 on the waiting list" in text
     assert "Offered this" in text and offer_url(offer) in text
-    assert "Came to this" in text and "3 hours" in text
+    assert "Came to this" in text and "Hours: 3" in text
     assert "Oscar&#x27;s own event" not in text
 
 
@@ -464,7 +464,7 @@ def test_hours_are_totalled_per_group_and_per_year_and_pending_ones_are_not_coun
     assert dict(totals.by_year)[this_year] >= Decimal("3")
     assert sum(dict(totals.by_year).values()) == Decimal("11")
     text = page_text(signed_in.get(reverse(MY)))
-    assert "7 hours you logged (1 entry) are waiting for approval and not counted yet." in text
+    assert "Waiting for approval and not counted yet: 1 entry you logged (7 h)." in text
 
 
 def test_an_approved_log_for_an_attended_event_is_counted_once(signed_in, vera):
