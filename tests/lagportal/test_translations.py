@@ -739,3 +739,89 @@ def test_allauths_emails_are_all_translated(
             "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new}
         )
     check_emails(untranslated, "allauth")
+
+
+def test_volunteers_sign_up_my_volunteering_and_hours_pages_are_all_translated(
+    made_up_language, portal, untranslated
+):
+    """Signing up (the safety notes, contact details asked for, an unconfirmed address, a cancelled
+    event), answering an offer, My volunteering, logging hours and the printable record."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from volunteering import services as volunteering
+    from volunteering.models import Signup
+
+    from ..volunteering.factories import EventFactory, VolunteerFactory
+
+    def event(**fields):
+        text = {
+            "title": pseudo("Balsam bash"),
+            "meeting_point_note": pseudo("Car park by the bridge"),
+            "description": pseudo("Pulling balsam."),
+            "what_to_bring": pseudo("Gloves"),
+            "safety_notes": pseudo("Stay away from the water's edge."),
+        }
+        return EventFactory(group=portal["group"], **text, **fields)
+
+    vera = portal["volunteer"]
+    client = Client()
+    client.force_login(vera)
+    full = event(places=1)
+    volunteering.sign_up(full, VolunteerFactory(full_name=pseudo("Pat")), acknowledged_safety=True)
+    offered = event(places=1)
+    holder = volunteering.sign_up(
+        offered, VolunteerFactory(full_name=pseudo("Sam")), acknowledged_safety=True
+    )
+    volunteering.sign_up(offered, vera, acknowledged_safety=True)
+    volunteering.cancel_signup(holder)
+    starts = timezone.now() - timedelta(days=10)
+    Signup.objects.create(
+        event=event(starts_at=starts, ends_at=starts + timedelta(hours=2)),
+        user=vera,
+        state=Signup.State.ATTENDED,
+        hours=Decimal("2"),
+    )
+    called_off = event()
+    volunteering.sign_up(called_off, vera, acknowledged_safety=True)
+    volunteering.cancel_event(called_off)
+    going = event()
+    signup_url = reverse("volunteering:signup", args=[going.pk])
+    untranslated.page(client, signup_url)
+    untranslated.page(client, signup_url, method="post")  # the safety box not ticked
+    untranslated.page(client, signup_url, method="post", data={"acknowledge_safety": "on"})
+    untranslated.page(
+        client,
+        reverse("volunteering:signup", args=[full.pk]),
+        method="post",
+        data={"acknowledge_safety": "on"},
+    )
+    untranslated.page(client, signup_url, method="post", data={"acknowledge_safety": "on"})  # twice
+    untranslated.page(client, reverse("volunteering:signup", args=[called_off.pk]))
+    offer = Signup.objects.get(event=offered, user=vera)
+    untranslated.page(client, reverse("volunteering:offer", args=[offer.pk]))
+    untranslated.page(
+        client, reverse("volunteering:offer", args=[offer.pk]), method="post", data={"answer": "accept"}
+    )
+    untranslated.page(client, reverse("volunteering:offer", args=[offer.pk]))
+    untranslated.page(client, reverse("volunteering:reset_feed"), method="post")
+    untranslated.page(client, reverse("volunteering:reset_feed"), method="post")
+    page = client.get(reverse("volunteering:my_volunteering")).content.decode()
+    untranslated(re.sub(r"webcal://[^\s\"'<>]+", "", page), "GET my volunteering")
+    untranslated.page(client, reverse("volunteering:hours_record"))
+    log = reverse("volunteering:log_hours")
+    untranslated.page(client, log, method="post", data={"hours": "99", "worked_on": "2999-01-01"})
+    solo = {"group": portal["group"].pk, "hours": "1.5", "description": pseudo("Pulled"), "worked_on": ""}
+    untranslated.page(client, log, method="post", data=solo)
+    solo["worked_on"] = timezone.localdate().isoformat()
+    untranslated.page(client, log, method="post", data=solo)
+    untranslated.page(client, reverse("volunteering:cancel_signup", args=[offer.pk]), method="post")
+
+    newcomer = VolunteerFactory(full_name=pseudo("Kim"), phone="", emergency_contact_phone="")
+    client.force_login(newcomer)
+    untranslated.page(client, signup_url)
+    untranslated.page(client, signup_url, method="post", data={"acknowledge_safety": "on", "phone": "call"})
+    unconfirmed = VolunteerFactory(full_name=pseudo("Lou"), verified=False)
+    client.force_login(unconfirmed)
+    untranslated.page(client, signup_url)
+    untranslated.assert_none()
