@@ -60,7 +60,9 @@ def test_an_event_s_ics_is_valid_and_links_back_to_its_page(client):
     assert {part.name for part in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
 
 
-def test_the_uid_stays_and_the_sequence_rises_when_the_event_changes(client, django_capture_on_commit_callbacks):
+def test_the_uid_stays_and_the_sequence_rises_when_the_event_changes(
+    client, django_capture_on_commit_callbacks
+):
     event = EventFactory()
     first = _events(_ics(client, _event_url(event))[0])[event.title]
     event.starts_at += timedelta(hours=2)

@@ -216,7 +216,10 @@ def test_the_map_has_the_list_s_events_with_the_same_filters(client, eden):
     assert features[0]["properties"]["where"] == "By the bridge"
     assert features[0]["properties"]["organiser"] == "Eden Balsam Bashers"
     everything = json.loads(client.get(MAP).content)["features"]
-    assert sorted(feature["properties"]["title"] for feature in everything) == ["Eden pull", "National workshop"]
+    assert sorted(feature["properties"]["title"] for feature in everything) == [
+        "Eden pull",
+        "National workshop",
+    ]
 
 
 def test_the_map_takes_bad_filters_as_the_list_does(client, eden):
@@ -364,7 +367,10 @@ def test_a_draft_is_not_found_by_anyone_on_the_public_site(client, draft, eden, 
         assert client.get(url).status_code == 404
     assert "Secret draft" not in _text(client.get(LIST))
     assert "Secret draft" not in client.get(MAP).content.decode()
-    assert "Secret draft" not in client.get(reverse("volunteering:group_feed", args=[eden.slug])).content.decode()
+    assert (
+        "Secret draft"
+        not in client.get(reverse("volunteering:group_feed", args=[eden.slug])).content.decode()
+    )
 
 
 @pytest.mark.parametrize("pk", ["0", "99999999999", "99999999999999999999999"])
@@ -376,7 +382,9 @@ def test_an_unknown_event_is_not_found(client, pk):
 def test_the_people_signed_up_and_their_contacts_never_reach_the_public(client, eden, other_volunteer):
     event = EventFactory(group=eden, places=1)
     confirmed = VolunteerFactory(
-        full_name="Petra Place", emergency_contact_name="Ernest Emergency", emergency_contact_phone="01632 960123"
+        full_name="Petra Place",
+        emergency_contact_name="Ernest Emergency",
+        emergency_contact_phone="01632 960123",
     )
     waiting = VolunteerFactory(full_name="Walter Waiting", phone="07700 900777")
     services.sign_up(event, confirmed, acknowledged_safety=True)
