@@ -115,12 +115,10 @@ def event_map(request):
         }
         for pk, title, kind, starts_at, ends_at, point, note, group_name in rows
     ]
-    response = HttpResponse(
+    return HttpResponse(
         json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")),
         content_type="application/geo+json",
     )
-    response["Cache-Control"] = "public, max-age=60"
-    return response
 
 
 def _when(starts_at, ends_at):
@@ -162,7 +160,6 @@ def event_detail(request, pk):
         {
             "event": event,
             "signup": _own_signup(event, request.user),
-            "when": _when(event.starts_at, event.ends_at),
             **_map_settings(),
         },
     )

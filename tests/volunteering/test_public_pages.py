@@ -485,3 +485,15 @@ def test_a_group_without_events_says_so(client, eden):
 
 def test_the_navigation_links_to_the_events(client):
     assert f'<a class="nav-link" href="{LIST}" aria-current="page">Events</a>' in _text(client.get(LIST))
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_group_page_s_events_cost_one_query_however_many(
+    client, eden, volunteer, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        EventFactory(group=eden)
+    client.force_login(volunteer)
+    with django_assert_max_num_queries(8):  # the group page's seven, and its upcoming events
+        page = _text(client.get(eden.get_absolute_url()))
+    assert page.count("Balsam bash") == min(rows, 5)
