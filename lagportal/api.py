@@ -8,6 +8,7 @@ from groups.api import router as groups_router
 from lagportal.lib.api_schemas import NOT_FOUND, UNAUTHORIZED
 from species.api import router as species_router
 from species.api import sightings_router
+from volunteering.api import router as events_router
 
 # No interactive docs page: Swagger's assets come from a CDN, which the site's CSP forbids.
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
 api.add_router("/groups", groups_router)
 api.add_router("/species", species_router)
 api.add_router("/sightings", sightings_router)
+api.add_router("/events", events_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -14,6 +14,7 @@ from schemathesis.config import SchemathesisConfig
 from lagportal.lib.models import Outcode
 from lagportal.wsgi import application
 
+from ..volunteering.factories import EventFactory
 from .factories import CARLISLE, INVERNESS, NORWICH, GroupFactory, square
 
 # The slug the document gives as its example (a demo group's), so that its example request finds a group.
@@ -30,7 +31,12 @@ CONFIG = SchemathesisConfig.from_dict(
                 # message, which no schema can tell apart from a place that exists.
                 "include-operation-id": "find_groups",
                 "checks": {"positive_data_acceptance": {"enabled": False}},
-            }
+            },
+            {
+                # The same for the events near a place (the finder's places and messages).
+                "include-operation-id": "list_events",
+                "checks": {"positive_data_acceptance": {"enabled": False}},
+            },
         ],
     }
 )
@@ -43,11 +49,13 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config
 def groups(db):
     """Groups and postcodes for the generated requests to find, so that 200s have content."""
     Outcode.objects.create(code="CA1", location=Point(CARLISLE[1], CARLISLE[0], srid=4326), town="Carlisle")
-    GroupFactory(name="Cumbria Freshwater INNS Initiative", slug=CFINNS, coverage=square(*CARLISLE))
+    cfinns = GroupFactory(name="Cumbria Freshwater INNS Initiative", slug=CFINNS, coverage=square(*CARLISLE))
     GroupFactory(
         name="Ness Invasives", slug="ness-invasives", coverage=square(*INVERNESS), country="scotland"
     )
     GroupFactory(name="Broads Aliens", slug="broads-aliens", coverage=square(*NORWICH), habitats=["marine"])
+    EventFactory(group=cfinns)
+    EventFactory(group=None, title="National LAG workshop")
 
 
 @pytest.fixture(autouse=True)

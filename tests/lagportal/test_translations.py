@@ -47,7 +47,7 @@ from toolkit.models import (
     Tag,
     TextExtraction,
 )
-from volunteering.models import Event, EventMessage
+from volunteering.models import Event, EventMessage, Signup, WorkRecord
 
 from ..factories import PASSWORD, UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, UpdateFactory, make_member
@@ -58,6 +58,7 @@ from ..toolkit.factories_materials import (
     make_materials_request,
     make_subscriber,
 )
+from ..volunteering.factories import EventFactory
 
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -402,6 +403,18 @@ def portal(db, nnss_staff, superuser):
     subscriber = make_subscriber("ann@example.org")
     MailingUpdateFactory(subject="Workshop news", created_by=nnss_staff)
     toolkit_resource(nnss_staff)
+    event = EventFactory(group=group, title="Balsam bash", minimum_age=16, access_notes="Steep bank.")
+    event.target_species.add(Species.objects.create(scientific_name="Impatiens glandulifera", slug="s-9"))
+    Signup.objects.create(
+        event=event, user=volunteer, state=Signup.State.WAITLISTED, queued_at=timezone.now()
+    )
+    past_event = EventFactory(group=group, title="Spring pull", status=Event.Status.PUBLISHED)
+    Event.objects.filter(pk=past_event.pk).update(
+        starts_at=timezone.now() - timezone.timedelta(days=9),
+        ends_at=timezone.now() - timezone.timedelta(days=8),
+    )
+    WorkRecord.objects.create(event=past_event, method="hand_pulled", area_m2=900, bags=12, stems=40)
+    Signup.objects.create(event=past_event, user=volunteer, state=Signup.State.ATTENDED)
     data_in_made_up_language()
     return {
         "group": LocalActionGroup.objects.get(pk=group.pk),
@@ -416,6 +429,8 @@ def portal(db, nnss_staff, superuser):
         "superuser": superuser,
         "materials_request": materials_request,
         "subscriber": subscriber,
+        "event": event,
+        "past_event": past_event,
     }
 
 
@@ -475,6 +490,12 @@ def public_pages(portal):
         "/accounts/password/reset/",
         "/toolkit/updates/subscribe/",
         "/toolkit/updates/subscribe/check-your-inbox/",
+        "/events/",
+        "/events/?postcode=99&distance=7&group=9&kind=9&date_from=99999-01-01&date_to=1999-01-01",
+        "/events/?lat=54.89&lon=-2.93&distance=10",
+        "/events/past/",
+        f"/events/{portal['event'].pk}/",
+        f"/events/{portal['past_event'].pk}/",
         f"/toolkit/updates/confirm/{portal['subscriber'].confirmation_token()}/",
         f"/toolkit/updates/unsubscribe/{portal['subscriber'].token}/",
         "/no-such-page/",
@@ -501,6 +522,8 @@ def volunteer_pages(portal):
         reverse("account_change_password"),
         reverse("usersessions_list"),
         reverse("toolkit:my_materials_requests"),
+        f"/events/{portal['event'].pk}/",
+        f"/events/{portal['past_event'].pk}/",
         reverse("account_logout"),
     ]
 
