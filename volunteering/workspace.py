@@ -2,12 +2,13 @@
 the registers still to complete, the hours waiting for approval and the treated sites due a
 follow-up visit. For coordinators, their groups; for NNSS staff, every group and national events.
 
-One query per section, however many there are: the rows listed carry the count of all of them (a
+Three queries in all, however many there are (the two event sections share one): the rows listed carry the count of all of them (a
 window over the whole set, counted before the LIMIT). Imported by volunteering.admin.
 """
 
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
@@ -41,20 +42,52 @@ def _events(request):
     return scoping.scope(Event.objects.with_group(), request.user).defer("meeting_point", "description")
 
 
+UPCOMING, REGISTER = "upcoming", "register"
+
+
+def _event_sections(request):
+    """The events of both event sections, in one query: up to HOME_ITEMS of each, each with the
+    count of its whole section (`total_rows`). Cached on the request for the second section."""
+    if not hasattr(request, "_volunteering_event_sections"):
+        from .admin.events import waiting_count
+
+        now = timezone.now()
+        unmarked = Signup.objects.filter(event=OuterRef("pk"), state=Signup.State.CONFIRMED)
+        upcoming = Q(ends_at__gte=now) & ~Q(status=Event.Status.CANCELLED)
+        to_complete = Q(ends_at__lt=now, status=Event.Status.PUBLISHED) & Q(Exists(unmarked))
+        section = Case(When(upcoming, then=Value(UPCOMING)), default=Value(REGISTER))
+        # Coming up: soonest first. Registers: the latest first (`soon` is null for them).
+        order = [Case(When(upcoming, then=F("starts_at"))).asc(nulls_last=True), F("starts_at").desc(), "pk"]
+        events = (
+            _events(request)
+            .filter(upcoming | to_complete)
+            .annotate(
+                section=section,
+                waiting_count=waiting_count(),
+                rank=Window(RowNumber(), partition_by=[section], order_by=order),
+                total_rows=Window(Count("pk"), partition_by=[section]),
+            )
+            .filter(rank__lte=HOME_ITEMS)
+            .order_by("rank")
+        )
+        rows = {UPCOMING: [], REGISTER: []}
+        for event in events:
+            rows[event.section].append(event)
+        request._volunteering_event_sections = rows
+    return request._volunteering_event_sections
+
+
+def _total(rows):
+    return rows[0].total_rows if rows else 0
+
+
 @home_section(order=42)
 def events_coming_up(request):
     if not _may_view(request, Event):
         return None
-    from .admin.events import places_text, waiting_count
+    from .admin.events import places_text
 
-    upcoming = (
-        _events(request)
-        .exclude(status=Event.Status.CANCELLED)
-        .filter(ends_at__gte=timezone.now())
-        .annotate(waiting_count=waiting_count())
-        .order_by("starts_at", "pk")
-    )
-    page, total = _page(upcoming)
+    page = _event_sections(request)[UPCOMING]
     items = []
     for event in page:
         details = _("%(when)s; places taken: %(places)s; waiting: %(waiting)d") % {
@@ -75,7 +108,7 @@ def events_coming_up(request):
     return Section(
         _("Events coming up"),
         items,
-        total,
+        _total(page),
         more_url=reverse("admin:volunteering_event_changelist") + "?" + urlencode({"when": "upcoming"}),
         empty=_("No events are coming up."),
     )
@@ -85,14 +118,7 @@ def events_coming_up(request):
 def registers_to_complete(request):
     if not _may_view(request, Event):
         return None
-    unmarked = Signup.objects.filter(event=OuterRef("pk"), state=Signup.State.CONFIRMED)
-    past = (
-        _events(request)
-        .filter(status=Event.Status.PUBLISHED, ends_at__lt=timezone.now())
-        .filter(Exists(unmarked))
-        .order_by("-starts_at", "-pk")
-    )
-    page, total = _page(past)
+    page = _event_sections(request)[REGISTER]
     items = [
         Item(
             _("%(group)s: %(event)s") % {"group": _organiser(event), "event": event.title},
@@ -105,7 +131,7 @@ def registers_to_complete(request):
     return Section(
         _("Registers to complete (who came, and their hours)"),
         items,
-        total,
+        _total(page),
         more_url=reverse("admin:volunteering_event_changelist") + "?" + urlencode({"when": "past"}),
         empty=_("Every register is complete."),
     )

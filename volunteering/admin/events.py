@@ -101,7 +101,11 @@ class SignupInline(GroupScopedAdmin, admin.TabularInline):
     verbose_name_plural = _("sign-ups (people sign themselves up; mark who came on the register)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").order_by("state", "signed_up_at", "pk")
+        # The event too: each row is titled with the sign-up's name, which names its event.
+        signups = super().get_queryset(request).select_related("user", "event")
+        return signups.defer("event__meeting_point", "event__description").order_by(
+            "state", "signed_up_at", "pk"
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -204,6 +208,12 @@ class EventAdmin(
         return event.waiting_count
 
     # --- The form ---
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            # The person's groups, without their areas (the picker shows names only).
+            kwargs["queryset"] = scoping.scope(LocalActionGroup.objects.without_geometry(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
