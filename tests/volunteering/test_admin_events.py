@@ -10,22 +10,18 @@ from django.utils import formats, timezone
 from volunteering.models import Event, EventMessage, Signup
 
 from ..factories import UserFactory
-from .admin_helpers import (  # noqa: F401  (fixtures)
-    admin_url,
-    coordinator_client,
-    event_form,
-    group,
-    messages_of,
-    other_coordinator,
-    other_group,
-    page_text,
-    past_event,
-    post,
-    signed_up,
-)
+from . import admin_helpers
+from .admin_helpers import admin_url, event_form, messages_of, page_text, past_event, signed_up
 from .factories import EventFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures of the volunteering admin tests.
+coordinator_client = admin_helpers.coordinator_client
+group = admin_helpers.group
+other_coordinator = admin_helpers.other_coordinator
+other_group = admin_helpers.other_group
+post = admin_helpers.post
 State = Signup.State
 
 
@@ -210,7 +206,7 @@ def test_cancelling_asks_first_then_emails_everyone_signed_up_or_waiting(
 
     asked = post(coordinator_client, admin_url("event_changelist"), selected)
 
-    assert "“%s”: 2 people to tell" % event.title in page_text(asked)
+    assert f"“{event.title}”: 2 people to tell" in page_text(asked)
     event.refresh_from_db()
     assert event.status == Event.Status.PUBLISHED and not mailoutbox
 
@@ -229,7 +225,7 @@ def test_the_cancel_page_asks_and_cancels(post, coordinator_client, group, mailo
     signed_up(event)
 
     asked = coordinator_client.get(admin_url("event_cancel", event.pk))
-    assert "Cancelling “%s” emails the 1 person signed up or waiting" % event.title in page_text(asked)
+    assert f"Cancelling “{event.title}” emails the 1 person signed up or waiting" in page_text(asked)
     assert 'value="Yes, cancel the event and tell everyone"' in asked.content.decode()
     post(coordinator_client, admin_url("event_cancel", event.pk))
 

@@ -32,7 +32,6 @@ from lagportal.lib.gisforms import DrawnGeometryAdmin
 from lagportal.lib.workspace import (
     AccessibleAdminMixin,
     BadLookupsRefusedMixin,
-    LabelledInlineMixin,
     Step,
     WorkflowStepsMixin,
 )
@@ -125,7 +124,7 @@ class SignupInline(GroupScopedAdmin, admin.TabularInline):
         return signup.user.email if signup.user else "—"
 
 
-class WorkRecordInline(LabelledInlineMixin, GroupScopedAdmin, admin.StackedInline):
+class WorkRecordInline(GroupScopedAdmin, admin.StackedInline):
     """What the work party did. The site drawn on a map and the photos are on each record's own page."""
 
     model = WorkRecord

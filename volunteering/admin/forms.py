@@ -8,12 +8,14 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.geos import MultiPolygon
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lagportal.lib.gisforms import DrawnGeometryField
 from lagportal.lib.images import open_image, stored_copy
 
 from ..models import Audience, Signup, WorkRecord, WorkRecordPhoto
@@ -133,6 +135,16 @@ def area_in_square_metres(area):
     return round(area.transform(_to_british_national_grid(), clone=True).area)
 
 
+class DrawnSiteField(DrawnGeometryField):
+    """A site drawn as one polygon or several: stored as a MultiPolygon either way."""
+
+    def to_python(self, value):
+        geometry = super().to_python(value)
+        if geometry is not None and geometry.geom_type == "Polygon":
+            geometry = MultiPolygon(geometry, srid=geometry.srid or 4326)
+        return geometry
+
+
 class WorkRecordForm(forms.ModelForm):
     """A work record: when a site is drawn and no area typed, the area is measured from the drawing."""
 
@@ -154,10 +166,6 @@ class WorkRecordForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         area = cleaned.get("area")
-        if area is not None and area.geom_type == "Polygon":
-            from django.contrib.gis.geos import MultiPolygon
-
-            area = cleaned["area"] = MultiPolygon(area, srid=area.srid or 4326)
         if area is not None and not area.valid:
             self.add_error("area", _("The drawn area crosses itself: draw it again."))
             return cleaned

@@ -17,12 +17,12 @@ from groups.coverage import GREAT_BRITAIN_AND_SEAS
 from groups.models.base import HEAVY_GROUP_FIELDS
 from groups.scoping import GroupScopedAdmin, GroupScopedModelAdmin
 from lagportal.lib.gisforms import DrawnGeometryAdmin
-from lagportal.lib.workspace import BadLookupsRefusedMixin, LabelledInlineMixin
+from lagportal.lib.workspace import BadLookupsRefusedMixin
 
 from .. import services
 from ..models import EventMessage, HoursLog, WorkRecord, WorkRecordPhoto
 from .events import uk_time
-from .forms import HoursDecisionForm, WorkRecordForm, WorkRecordPhotoForm
+from .forms import DrawnSiteField, HoursDecisionForm, WorkRecordForm, WorkRecordPhotoForm
 
 
 def plan_follow_up_url(record):
@@ -50,7 +50,7 @@ class FollowUpFilter(admin.SimpleListFilter):
         return queryset
 
 
-class WorkRecordPhotoInline(LabelledInlineMixin, GroupScopedAdmin, admin.TabularInline):
+class WorkRecordPhotoInline(GroupScopedAdmin, admin.StackedInline):
     model = WorkRecordPhoto
     form = WorkRecordPhotoForm
     extra = 1
@@ -77,6 +77,11 @@ class WorkRecordAdmin(
         (_("Record"), {"fields": ["sighting", "recorded_by_name"]}),
     ]
     inlines = [WorkRecordPhotoInline]
+
+    def formfield_for_dbfield(self, db_field, request=None, **kwargs):
+        if db_field.name == "area":
+            kwargs["form_class"] = DrawnSiteField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -225,9 +230,6 @@ class EventMessageAdmin(GroupScopedModelAdmin):
     list_select_related = ["event", "sent_by"]
     fields = ["event", "audience", "subject", "body", "recipient_count", "sender", "created_at"]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request)
 
     def has_add_permission(self, request):
         return False  # sent from the event's "Message the event's people" page
