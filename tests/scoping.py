@@ -15,6 +15,7 @@ from groups.models import ActionItem, LocalActionGroup, Meeting, Membership, Mem
 from lagportal.lib import mail
 from lagportal.lib.models import Message
 from species.models import Sighting
+from volunteering.models import Audience, Event, EventMessage, HoursLog, Method, WorkRecord
 
 from .factories import UserFactory
 from .groups.factories import make_member
@@ -47,6 +48,32 @@ def make_sighting(group):
     return SightingFactory(location=group.coverage.point_on_surface)
 
 
+def make_event(group):
+    from .volunteering.factories import EventFactory
+
+    return EventFactory(group=group, title=f"Balsam bash of {group.name}")
+
+
+def make_work_record(group):
+    return WorkRecord.objects.create(event=make_event(group), method=Method.HAND_PULLED, area_m2=120)
+
+
+def make_hours_log(group):
+    return HoursLog.objects.create(
+        user=UserFactory(),
+        group=group,
+        worked_on=timezone.localdate() - timedelta(days=2),
+        hours="2.50",
+        description=f"Pulled balsam for {group.name}",
+    )
+
+
+def make_event_message(group):
+    return EventMessage.objects.create(
+        event=make_event(group), audience=Audience.CONFIRMED, subject=f"Parking for {group.name}", body="Hi."
+    )
+
+
 ROW_MAKERS = {
     LocalActionGroup: lambda group: group,
     Membership: make_membership,
@@ -62,4 +89,8 @@ ROW_MAKERS = {
     Update: lambda group: Update.objects.create(group=group, title=f"News from {group.name}", body="We met."),
     Message: make_message,
     Sighting: make_sighting,
+    Event: make_event,
+    WorkRecord: make_work_record,
+    HoursLog: make_hours_log,
+    EventMessage: make_event_message,
 }

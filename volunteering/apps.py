@@ -5,6 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class VolunteeringConfig(AppConfig):
     name = "volunteering"
     verbose_name = _("Volunteering")
+    # What the Coordinators permission group may do; `groups.scoping` limits it to their own groups
+    # (national events: NNSS staff only). Sign-ups are read here; people sign themselves up. An
+    # event is cancelled (its people are told), never deleted.
+    coordinator_permissions = [
+        "volunteering.view_event",
+        "volunteering.add_event",
+        "volunteering.change_event",
+        *(
+            f"volunteering.{verb}_{model}"
+            for model in ("workrecord", "workrecordphoto")
+            for verb in ("view", "add", "change", "delete")
+        ),
+        "volunteering.view_signup",
+        "volunteering.view_hourslog",
+        "volunteering.change_hourslog",
+        "volunteering.view_eventmessage",
+    ]
 
     def ready(self):
         from groups import scoping

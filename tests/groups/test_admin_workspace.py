@@ -177,8 +177,9 @@ def test_the_home_page_runs_the_same_few_queries_however_many_groups_and_rows(
         Update.objects.create(group=group, title="News", body="Hello.")
     client.force_login(nnss_staff)
 
-    # 15, the species downloads (the person's groups), the sightings, the materials requests waiting
-    with django_assert_max_num_queries(18):
+    # 15, the species downloads (the person's groups), the sightings, the materials requests waiting,
+    # volunteering's events (coming up and registers to complete, one query), hours and follow-ups
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("admin:index"))
 
     assert response.status_code == 200
@@ -194,7 +195,8 @@ def test_the_coordinators_home_page_queries_do_not_grow_with_their_rows(
         Update.objects.create(group=group, title=f"News {n}", body="Hello.")
     meeting_in(group, 3)
 
-    with django_assert_max_num_queries(17):  # 15, the species downloads (the person's groups), the sightings
+    # 15, the species downloads (the person's groups), the sightings, volunteering's three
+    with django_assert_max_num_queries(20):
         response = coordinator_client.get(reverse("admin:index"))
 
     assert response.status_code == 200
