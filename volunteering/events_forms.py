@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import LocalActionGroup
@@ -54,7 +55,7 @@ class EventFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=DEFAULT_DISTANCE_KM,
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in DISTANCES_KM],
+        choices=lambda: [(km, gettext("%(km)s km") % {"km": km}) for km in DISTANCES_KM],
     )
     # Filled by "Use my location" (static/js/maps.js): a place without a postcode.
     lat = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
