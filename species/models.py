@@ -381,7 +381,11 @@ class Sighting(models.Model):
     submitted_through = models.CharField(
         _("submitted through"),
         max_length=10,
-        choices=[("form", _("the website's form")), ("api", _("the API"))],
+        choices=[
+            ("form", _("the website's form")),
+            ("api", _("the API")),
+            ("work_party", _("a work party's record")),
+        ],
         default="form",
     )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)

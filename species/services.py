@@ -29,7 +29,15 @@ from .following import (  # noqa: F401
     subscriptions_for_stop_token,
     tell_followers,
 )
-from .models import ACCEPTED, Decision, Sighting, SightingPhoto, Treatment, VerificationStatus
+from .models import (
+    ACCEPTED,
+    Decision,
+    LocationSource,
+    Sighting,
+    SightingPhoto,
+    Treatment,
+    VerificationStatus,
+)
 
 MAX_PHOTOS = 3
 PHOTO_LONGEST_SIDE = 2000
@@ -261,3 +269,73 @@ def record_treatment(sighting, treatment, treated_on, note, by):
     sighting.treated_by = by
     sighting.save(update_fields=["treatment", "treated_on", "treatment_note", "treated_by", "updated_at"])
     return sighting
+
+
+# --- Records kept by work parties ---------------------------------------------------------------
+# A Local Action Group's work party that treats a species keeps a record of it (volunteering.records):
+# accepted on the word of the coordinator who wrote it up, since they were there.
+
+WORK_PARTY = "work_party"
+
+
+@transaction.atomic
+def keep_work_party_record(
+    sighting_id,
+    *,
+    species,
+    point,
+    uncertainty_m,
+    seen_on,
+    treatment,
+    treated_on,
+    count_or_extent,
+    note,
+    recorder_name,
+    by,
+):
+    """Create (when `sighting_id` is None) or update the accepted record of `species` a work party dealt
+    with; return it. The coordinator `by` is its recorder and the one who confirmed it (a Decision
+    in its history); a new record, or one whose species changed, is accepted as correct and told to
+    the people following the species there. A verifier's later decision on it stays when only the
+    place, dates or treatment change. No email to the recorder: they wrote it."""
+    if treatment not in (Treatment.PRESENT, *TREATMENTS):
+        raise TreatmentError(_("Choose treated or removed."))
+    sighting = None
+    if sighting_id is not None:
+        # Gone meanwhile (deleted in the admin): the work party's record is made again.
+        sighting = next(iter(_lock_sightings([sighting_id])), None)
+    confirm = sighting is None or sighting.species_id != species.pk
+    sighting = sighting or Sighting(submitted_through=WORK_PARTY, location_source=LocationSource.MAP)
+    sighting.species = species
+    sighting.location = point
+    sighting.uncertainty_m = uncertainty_m
+    sighting.country = country_at(point)
+    sighting.seen_on = seen_on
+    sighting.count_or_extent = count_or_extent[:200]
+    sighting.treatment = treatment
+    sighting.treated_on = treated_on if treatment != Treatment.PRESENT else None
+    sighting.treatment_note = note.strip() if treatment != Treatment.PRESENT else ""
+    sighting.treated_by = by if treatment != Treatment.PRESENT else None
+    sighting.recorder = by
+    sighting.recorder_name = recorder_name
+    sighting.name_may_be_shared = True  # the group's name, not a person's
+    was_accepted = sighting.pk is not None and sighting.status in ACCEPTED
+    if confirm:
+        sighting.status = VerificationStatus.CORRECT
+    sighting.save()
+    if confirm:
+        Decision.objects.create(
+            sighting=sighting,
+            status=VerificationStatus.CORRECT,
+            comment=_("Confirmed by the coordinator of the work party that found it."),
+            verifier=by,
+        )
+        if not was_accepted:
+            transaction.on_commit(lambda: following.tell_followers(sighting))
+    return sighting
+
+
+def delete_work_party_record(sighting_id):
+    """Delete a record a work party kept, once its coordinator says no species was dealt with there.
+    A record reported any other way is never deleted here."""
+    Sighting.objects.filter(pk=sighting_id, submitted_through=WORK_PARTY).delete()

@@ -28,6 +28,7 @@ class VolunteeringConfig(AppConfig):
 
         from . import emails  # noqa: F401  (email kinds)
         from .models import Event, EventMessage, HoursLog, Signup, WorkRecord, WorkRecordPhoto
+        from .personal_data import erase_volunteering  # noqa: F401  (export and erasure receivers)
 
         # A national event (no group) belongs to no group: only NNSS staff see it.
         scoping.register(Event, "group")

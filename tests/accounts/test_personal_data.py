@@ -25,6 +25,16 @@ from lagportal.lib.models import Message
 from species.models import Decision, Sighting, Subscription, Treatment, VerificationStatus
 from toolkit import services as toolkit_services
 from toolkit.models import MailingUpdate, MaterialsRequest, ResourceFile, StatusChange
+from volunteering.models import (
+    Audience,
+    CalendarFeed,
+    Event,
+    EventMessage,
+    HoursLog,
+    Method,
+    Signup,
+    WorkRecord,
+)
 
 from ..factories import UserFactory
 from ..groups.factories import ActionItemFactory, GroupFactory, MeetingFactory, make_member
@@ -36,6 +46,7 @@ from ..toolkit.factories_materials import (
     make_materials_request,
     make_resource,
 )
+from ..volunteering.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +151,54 @@ ROWS = {
         MailingUpdateFactory(subject=f"Workshop news from {group.name}", created_by=user).subject
     ),
     (MailingUpdate, "sent_by"): lambda user, group: _sent_update(user, f"Sent update about {group.name}"),
+    (Signup, "user"): lambda user, group: (
+        Signup.objects.create(
+            # A place taken, as services.sign_up takes it (the person has no phone to sign up with).
+            event=EventFactory(group=group, title=f"Balsam bash with {group.name}", places_taken=1),
+            user=user,
+            state=Signup.State.CONFIRMED,
+        ).event.title
+    ),
+    (HoursLog, "user"): lambda user, group: (
+        HoursLog.objects.create(
+            user=user,
+            group=group,
+            worked_on=timezone.localdate(),
+            hours=2,
+            description=f"Surveyed the beck for {group.name}",
+        ).description
+    ),
+    (HoursLog, "decided_by"): lambda user, group: (
+        HoursLog.objects.create(
+            user=UserFactory(),
+            group=group,
+            worked_on=timezone.localdate(),
+            hours=3,
+            description="Solo balsam pull",
+            status=HoursLog.Status.APPROVED,
+            decided_by=user,
+        ).group.name
+    ),
+    (Event, "created_by"): lambda user, group: (
+        EventFactory(group=group, created_by=user, title=f"Knotweed survey planned for {group.name}").title
+    ),
+    (WorkRecord, "recorded_by"): lambda user, group: (
+        WorkRecord.objects.create(
+            event=EventFactory(group=group, title=f"Work party recorded for {group.name}"),
+            method=Method.HAND_PULLED,
+            recorded_by=user,
+        ).event.title
+    ),
+    (EventMessage, "sent_by"): lambda user, group: (
+        EventMessage.objects.create(
+            event=EventFactory(group=group),
+            audience=Audience.ATTENDED,
+            subject=f"Thank you from {group.name}",
+            body="Twelve bags!",
+            sent_by=user,
+        ).subject
+    ),
+    (CalendarFeed, "user"): lambda user, group: CalendarFeed.objects.create(user=user).token[:6],
 }
 
 

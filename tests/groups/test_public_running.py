@@ -390,8 +390,9 @@ def test_the_group_page_costs_the_same_queries_however_many_meetings_and_updates
 ):
     fill(group, rows)
     client.force_login(volunteer)
-    # session, user, group, land outline, meetings, updates, target species, upcoming events
-    with django_assert_max_num_queries(8):
+    # session, user, group, land outline, meetings, updates, target species, upcoming events,
+    # volunteering totals
+    with django_assert_max_num_queries(9):
         assert client.get(group.get_absolute_url()).status_code == 200
 
 

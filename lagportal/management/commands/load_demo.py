@@ -14,6 +14,7 @@ from lagportal.lib.models import Outcode
 from species import demo as species_demo
 from species import importer as species_importer
 from toolkit import seed as toolkit_seed
+from volunteering import demo as volunteering_demo
 
 
 class Command(BaseCommand):
@@ -38,7 +39,12 @@ class Command(BaseCommand):
             # The species demo (curated pages, alert list, sightings) builds on the imported species.
             species_report = species_importer.import_species()
             verifier, coordinator, volunteer = accounts_demo.demo_users("staff", "coordinator", "volunteer")
-            species_demo.load(groups, verifier=verifier, coordinator=coordinator, volunteer=volunteer)
+            species = species_demo.load(
+                groups, verifier=verifier, coordinator=coordinator, volunteer=volunteer
+            )
+            # Work parties, a survey, a training day and the national workshop; their treated species
+            # become species records, so they come after the species demo.
+            volunteering_demo.load(groups, species=species, coordinator=coordinator, staff=verifier)
             groups_demo.measure_coverage_if_stale()
             # The toolkit's content is real, not demo data: the same load as `manage.py load_toolkit`.
             toolkit_report = toolkit_seed.load_toolkit()
