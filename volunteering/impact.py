@@ -28,6 +28,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Subquery,
     Sum,
     Value,
@@ -139,6 +140,21 @@ def _event_annotations(event_ref):
         "t_bags": Coalesce(_scalar(records, Sum("bags"), IntegerField()), 0),
         "t_stems": Coalesce(_scalar(records, Sum("stems"), IntegerField()), 0),
     }
+
+
+def with_achievements(events):
+    """`events` (a list page's) with their totals as `t_attended`, `t_hours`, `t_area`, `t_bags` and
+    `t_stems`, and `treated_records` (the species treated, by scientific name) prefetched: a page
+    costs the same queries however many records and people its events have."""
+    treated = (
+        _treating()
+        .select_related("species")
+        .only("event", "species__slug", "species__scientific_name", "species__common_name")
+        .order_by("species__scientific_name", "pk")
+    )
+    return events.annotate(**_event_annotations(OuterRef("pk"))).prefetch_related(
+        Prefetch("work_records", queryset=treated, to_attr="treated_records")
+    )
 
 
 def _name():

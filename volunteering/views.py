@@ -24,8 +24,8 @@ from lagportal.lib import mail
 from lagportal.lib.http import Version, conditional_document, version_tag
 
 from . import calendars
-from .achievements import with_achievements
 from .events_forms import EventFilterForm, filter_events
+from .impact import with_achievements
 from .models import Event, Signup
 
 EVENTS_PER_PAGE = 20
