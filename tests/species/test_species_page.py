@@ -342,7 +342,7 @@ def test_a_groups_page_costs_the_same_queries_however_many_target_species(
 ):
     group = GroupFactory()
     group.target_species.add(*SpeciesFactory.create_batch(rows))
-    with django_assert_max_num_queries(7):  # one for the volunteering totals (volunteering_impact)
+    with django_assert_max_num_queries(8):  # one for the volunteering totals, one for the events
         page = client.get(group.get_absolute_url()).content.decode()
     assert page.count('href="/species/testgenus-') == rows
 

@@ -494,6 +494,6 @@ def test_the_group_page_s_events_cost_one_query_however_many(
     for _ in range(rows):
         EventFactory(group=eden)
     client.force_login(volunteer)
-    with django_assert_max_num_queries(8):  # the group page's seven, and its upcoming events
+    with django_assert_max_num_queries(9):  # the group page's seven, its totals and its upcoming events
         page = _text(client.get(eden.get_absolute_url()))
     assert page.count("Balsam bash") == min(rows, 5)
