@@ -355,6 +355,16 @@ def test_the_openapi_document_declares_every_answer_of_each_path_with_its_schema
             "401": {"$ref": "#/components/schemas/Unauthorized"},
             "404": {"$ref": "#/components/schemas/NotFound"},
         },
+        "GET /api/events": {
+            "200": {"$ref": "#/components/schemas/EventPage"},
+            "400": {"$ref": "#/components/schemas/Message"},
+            "422": {"$ref": "#/components/schemas/InvalidParameters"},
+        },
+        "GET /api/events/{id}": {
+            "200": {"$ref": "#/components/schemas/EventDetail"},
+            "404": {"$ref": "#/components/schemas/NotFound"},
+            "422": {"$ref": "#/components/schemas/InvalidParameters"},
+        },
     }
     schemas = document["components"]["schemas"]
     assert "distance_km" in schemas["NearbyGroup"]["properties"]
