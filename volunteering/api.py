@@ -17,7 +17,6 @@ from lagportal.lib import places
 from lagportal.lib.api_schemas import CappedPages, InvalidParameters, NotFound, refuse_nul
 from lagportal.lib.markdown import render_markdown
 
-from .events_forms import near
 from .models import Event, EventKind
 
 EVENTS_PER_PAGE = 20
@@ -225,7 +224,7 @@ def list_events(request, search: Query[EventSearch], pages: Query[CappedPages.In
             place = places.place_from(search.postcode, search.lat, search.lon)
         except places.PlaceError as error:
             return Status(400, {"message": str(error)})
-        events = near(events, place.point, search.within_km)
+        events = events.near(place.point, search.within_km)
     return PAGES.paginate_queryset(events, pagination=pages, request=request)
 
 

@@ -13,9 +13,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +51,14 @@ class EventQuerySet(GroupRowQuerySet):
     def national(self):
         """Events NNSS organises (the annual LAG workshop, training days): no group."""
         return self.filter(group__isnull=True)
+
+    def near(self, point, km):
+        """Events whose meeting point is within `km` of `point`, nearest first, with their `distance`."""
+        return (
+            self.filter(meeting_point__distance_lte=(point, D(km=km)))
+            .annotate(distance=Distance("meeting_point", point))
+            .order_by("distance", "starts_at", "pk")
+        )
 
 
 class Event(models.Model):
@@ -224,6 +235,31 @@ class SignupQuerySet(models.QuerySet):
     def of(self, user):
         return self.filter(user=user)
 
+    def ahead_of(self, event_id, queued_at, pk):
+        """The sign-ups waiting before the place (`queued_at`, `pk`) in `event_id`'s waiting list;
+        each may be an OuterRef."""
+        return self.filter(event_id=event_id, state=Signup.State.WAITLISTED).filter(
+            Q(queued_at__lt=queued_at) | Q(queued_at=queued_at, pk__lt=pk)
+        )
+
+    def with_waiting_position(self):
+        """Annotate `waiting_position` (1 = next in line; None when not waiting): one correlated
+        count in the same query, however many rows."""
+        ahead = (
+            Signup.objects.ahead_of(OuterRef("event_id"), OuterRef("queued_at"), OuterRef("pk"))
+            .order_by()
+            .values("event_id")
+            .annotate(ahead=Count("pk"))
+            .values("ahead")
+        )
+        return self.annotate(
+            waiting_position=Case(
+                When(state=Signup.State.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+
 
 class Signup(models.Model):
     """A person's place at an event, or their place in its waiting list."""
@@ -309,12 +345,7 @@ class Signup(models.Model):
         """1 for the first person on the waiting list; None when not waiting."""
         if self.state != self.State.WAITLISTED:
             return None
-        return (
-            Signup.objects.filter(event_id=self.event_id, state=self.State.WAITLISTED)
-            .filter(Q(queued_at__lt=self.queued_at) | Q(queued_at=self.queued_at, pk__lt=self.pk))
-            .count()
-            + 1
-        )
+        return Signup.objects.ahead_of(self.event_id, self.queued_at, self.pk).count() + 1
 
 
 class Method(models.TextChoices):

@@ -2,7 +2,7 @@
 of their private calendar, and hours they log themselves.
 
 Read-only questions about one person's rows, each answered in a fixed number of queries whatever
-the number of rows (the waiting-list positions too: one correlated count in the same query).
+the number of rows (the waiting-list positions too: SignupQuerySet.with_waiting_position).
 """
 
 from collections import defaultdict
@@ -11,8 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,27 +34,6 @@ def _without_heavy_group(queryset, path):
     return queryset.select_related(path).defer(*(f"{path}__{name}" for name in HEAVY_GROUP_FIELDS))
 
 
-def with_waiting_position(signups):
-    """Annotate `waiting_position` (1 = next in line; None when not waiting) in the same query."""
-    ahead = (
-        Signup.objects.filter(event_id=OuterRef("event_id"), state=State.WAITLISTED)
-        .filter(
-            Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("event_id")
-        .annotate(ahead=Count("pk"))
-        .values("ahead")
-    )
-    return signups.annotate(
-        waiting_position=Case(
-            When(state=State.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
-
-
 @dataclass
 class MySignups:
     offers: list = field(default_factory=list)
@@ -72,13 +51,12 @@ def my_signups(user, now=None):
     places at upcoming events, waiting-list positions, and past events they came to (or whose
     register is not marked yet), newest first."""
     now = now or timezone.now()
-    rows = with_waiting_position(
-        _without_heavy_group(
-            Signup.objects.of(user)
-            .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-            .exclude(state__in=[State.CANCELLED, State.NO_SHOW]),
-            "event__group",
-        )
+    rows = _without_heavy_group(
+        Signup.objects.of(user)
+        .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .exclude(state__in=[State.CANCELLED, State.NO_SHOW])
+        .with_waiting_position(),
+        "event__group",
     ).order_by("event__starts_at", "event_id")
     mine = MySignups()
     for signup in rows:

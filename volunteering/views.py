@@ -9,8 +9,7 @@ import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -129,22 +128,12 @@ def _when(starts_at, ends_at):
 
 
 def _own_signup(event, user):
-    """The person's sign-up to `event` with `ahead` (how many wait before them), or None: one query."""
+    """The person's sign-up to `event` with its `waiting_position`, or None: one query."""
     if not user.is_authenticated:
         return None
-    ahead = (
-        Signup.objects.filter(event=OuterRef("event"), state=Signup.State.WAITLISTED)
-        .filter(
-            Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         Signup.objects.filter(event=event, user=user)
-        .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+        .with_waiting_position()
         .only("state", "offer_expires_at", "queued_at", "event")
         .first()
     )
