@@ -213,20 +213,6 @@ def groups_to_log_hours_for(user):
     )
 
 
-def log_hours(user, *, worked_on, hours, description, event=None, group=None):
-    """Record hours the person gave (an event they came to, or solo work for a group), waiting for
-    the coordinator's approval; return the log. The form has checked the event and group are theirs."""
-    return HoursLog.objects.create(
-        user=user,
-        event=event,
-        group_id=event.group_id if event is not None else group.pk,
-        worked_on=worked_on,
-        hours=hours,
-        description=description,
-        status=HoursLog.Status.PENDING,
-    )
-
-
 # --- the private calendar ------------------------------------------------------------------------
 
 
