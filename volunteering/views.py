@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from groups.maps import map_settings
 from groups.models import LocalActionGroup
-from groups.views import _map_settings
 from lagportal.lib import mail
 from lagportal.lib.http import Version, conditional_document, version_tag
 
@@ -67,7 +67,7 @@ def event_list(request):
             "distance": asked.get("distance"),
             "query_string": query,
             "map_geojson_url": reverse("volunteering:event_map") + (f"?{query}" if query else ""),
-            **_map_settings(),
+            **map_settings(),
         },
     )
 
@@ -149,7 +149,7 @@ def event_detail(request, pk):
         {
             "event": event,
             "signup": _own_signup(event, request.user),
-            **_map_settings(),
+            **map_settings(),
         },
     )
 
