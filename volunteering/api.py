@@ -6,7 +6,6 @@ else personal; drafts are not found.
 
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -187,11 +186,7 @@ class EventSearch(Schema):
 
 
 def _public_events():
-    return (
-        Event.objects.with_group()
-        .defer("description", "what_to_bring", "access_notes", "safety_notes")
-        .order_by("starts_at", "pk")
-    )
+    return Event.objects.for_lists().order_by("starts_at", "pk")
 
 
 class EventPage(Schema):
@@ -242,17 +237,4 @@ class EventAddress(Schema):
 def event_detail(request, address: Path[EventAddress]):
     """One published event, or one cancelled after it was published (`status` says so), past or
     upcoming. Drafts are not found."""
-    species = Event._meta.get_field("target_species").related_model
-    return get_object_or_404(
-        Event.objects.public()
-        .with_group()
-        .prefetch_related(
-            Prefetch(
-                "target_species",
-                queryset=species.objects.only("slug", "scientific_name", "common_name").order_by(
-                    "scientific_name"
-                ),
-            )
-        ),
-        pk=address.id,
-    )
+    return get_object_or_404(Event.objects.public().with_group().with_target_species(), pk=address.id)

@@ -17,7 +17,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +51,22 @@ class EventQuerySet(GroupRowQuerySet):
     def national(self):
         """Events NNSS organises (the annual LAG workshop, training days): no group."""
         return self.filter(group__isnull=True)
+
+    def for_lists(self):
+        """Each with its group, and without the long texts that only the event's own page shows."""
+        return self.with_group().defer("description", "what_to_bring", "access_notes", "safety_notes")
+
+    def with_target_species(self):
+        """Prefetch the target species (their names and address only), by scientific name."""
+        species = Event._meta.get_field("target_species").related_model
+        return self.prefetch_related(
+            Prefetch(
+                "target_species",
+                queryset=species.objects.only("slug", "scientific_name", "common_name").order_by(
+                    "scientific_name"
+                ),
+            )
+        )
 
     def near(self, point, km):
         """Events whose meeting point is within `km` of `point`, nearest first, with their `distance`."""
@@ -221,7 +237,7 @@ class Event(models.Model):
         return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
-class SignupQuerySet(models.QuerySet):
+class SignupQuerySet(GroupRowQuerySet):
     def holding_places(self):
         return self.filter(state__in=Signup.HOLDING_PLACE)
 
@@ -359,7 +375,7 @@ class Method(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class WorkRecordQuerySet(models.QuerySet):
+class WorkRecordQuerySet(GroupRowQuerySet):
     def follow_ups_due(self):
         """Treated sites flagged for a follow-up visit that no event has been planned for yet."""
         return self.filter(follow_up=True, follow_up_events__isnull=True)
@@ -452,7 +468,7 @@ class WorkRecordPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class HoursLogQuerySet(models.QuerySet):
+class HoursLogQuerySet(GroupRowQuerySet):
     def approved(self):
         return self.filter(status=HoursLog.Status.APPROVED)
 

@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import HEAVY_GROUP_FIELDS, LocalActionGroup, Membership
+from groups.models import LocalActionGroup, Membership
 
 from .models import Event, HoursLog, Signup
 
@@ -28,10 +28,6 @@ NATIONAL = _("National events (NNSS)")
 IN_CALENDAR = (State.CONFIRMED, State.OFFERED, State.ATTENDED)
 # How far back the private calendar keeps events the person went to.
 CALENDAR_PAST_DAYS = 365
-
-
-def _without_heavy_group(queryset, path):
-    return queryset.select_related(path).defer(*(f"{path}__{name}" for name in HEAVY_GROUP_FIELDS))
 
 
 @dataclass
@@ -51,13 +47,14 @@ def my_signups(user, now=None):
     places at upcoming events, waiting-list positions, and past events they came to (or whose
     register is not marked yet), newest first."""
     now = now or timezone.now()
-    rows = _without_heavy_group(
+    rows = (
         Signup.objects.of(user)
         .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
         .exclude(state__in=[State.CANCELLED, State.NO_SHOW])
-        .with_waiting_position(),
-        "event__group",
-    ).order_by("event__starts_at", "event_id")
+        .with_waiting_position()
+        .with_group("event__group")
+        .order_by("event__starts_at", "event_id")
+    )
     mine = MySignups()
     for signup in rows:
         upcoming = signup.event.ends_at >= now
@@ -166,9 +163,9 @@ def hours_record(user):
             hours=signup.hours,
             is_event=True,
         )
-        for signup in _without_heavy_group(_attended(user), "event__group").only(
-            "hours", "event__title", "event__starts_at", "event__group__name"
-        )
+        for signup in _attended(user)
+        .with_group("event__group")
+        .only("hours", "event__title", "event__starts_at", "event__group__name")
     ]
     entries += [
         HoursEntry(
@@ -178,7 +175,8 @@ def hours_record(user):
             hours=log.hours,
             is_event=bool(log.event_id),
         )
-        for log in _without_heavy_group(_counted_logs(user), "group")
+        for log in _counted_logs(user)
+        .with_group()
         .select_related("event")
         .only("worked_on", "hours", "description", "event_id", "event__title", "group__name")
     ]
@@ -188,7 +186,7 @@ def hours_record(user):
 
 def my_hours_logs(user):
     """The hours the person logged, newest first, with their event and group."""
-    return _without_heavy_group(HoursLog.objects.filter(user=user), "group").select_related("event")
+    return HoursLog.objects.filter(user=user).with_group().select_related("event")
 
 
 # --- logging hours -------------------------------------------------------------------------------
@@ -196,11 +194,10 @@ def my_hours_logs(user):
 
 def events_to_log_hours_for(user):
     """Events of a group the person came to: the events they may log hours for."""
-    return _without_heavy_group(
-        Event.objects.filter(group__isnull=False, signups__user=user, signups__state=State.ATTENDED).order_by(
-            "-starts_at", "-pk"
-        ),
-        "group",
+    return (
+        Event.objects.filter(group__isnull=False, signups__user=user, signups__state=State.ATTENDED)
+        .with_group()
+        .order_by("-starts_at", "-pk")
     )
 
 
@@ -220,12 +217,13 @@ def calendar_events(user, now=None):
     """The events in the person's private calendar: those they are going to, were offered a place
     at or came to (cancelled ones included, so calendars remove them), from a year back."""
     now = now or timezone.now()
-    return _without_heavy_group(
+    return (
         Event.objects.filter(
             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
             signups__user=user,
             signups__state__in=IN_CALENDAR,
             ends_at__gte=now - timedelta(days=CALENDAR_PAST_DAYS),
-        ).order_by("starts_at", "pk"),
-        "group",
+        )
+        .with_group()
+        .order_by("starts_at", "pk")
     )

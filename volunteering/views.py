@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,8 +35,6 @@ FEED_PAST_DAYS = 90
 # … and cancelled events this long after their cancellation, so calendars remove them.
 FEED_CANCELLED_DAYS = 30
 COORDINATE_DECIMALS = 5
-# The long texts are for the event's own page.
-LONG_TEXTS = ("description", "what_to_bring", "access_notes", "safety_notes")
 
 
 def _filtered(request, events):
@@ -54,7 +52,7 @@ def _query_without_page(request):
 
 def event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().upcoming())
-    events = events.with_group().defer(*LONG_TEXTS)
+    events = events.for_lists()
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = _query_without_page(request)
     return render(
@@ -74,7 +72,7 @@ def event_list(request):
 
 def past_event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().past())
-    events = with_achievements(events.with_group().defer(*LONG_TEXTS))
+    events = with_achievements(events.for_lists())
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -140,7 +138,7 @@ def _own_signup(event, user):
 
 
 def event_detail(request, pk):
-    events = with_achievements(Event.objects.public().with_group()).prefetch_related(_target_species())
+    events = with_achievements(Event.objects.public().with_group().with_target_species())
     # A draft is a 404 for everyone, coordinators included: the admin previews it.
     event = get_object_or_404(events, pk=pk)
     return render(
@@ -151,14 +149,6 @@ def event_detail(request, pk):
             "signup": _own_signup(event, request.user),
             **map_settings(),
         },
-    )
-
-
-def _target_species():
-    species = Event._meta.get_field("target_species").related_model
-    return Prefetch(
-        "target_species",
-        queryset=species.objects.only("slug", "scientific_name", "common_name").order_by("scientific_name"),
     )
 
 
