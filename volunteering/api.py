@@ -13,7 +13,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from lagportal.lib import places
-from lagportal.lib.api_schemas import CappedPages, InvalidParameters, NotFound, refuse_nul
+from lagportal.lib.api_schemas import CappedPages, InvalidParameters, Message, NotFound, refuse_nul
 from lagportal.lib.markdown import render_markdown
 
 from .models import Event, EventKind
@@ -28,13 +28,6 @@ SLUG_PATTERN = r"^[-a-zA-Z0-9_]*$"  # Django's slug_re, or empty for any group
 MAX_ID = 2**31 - 1
 
 router = Router(tags=["events"])
-
-
-class Message(Schema):
-    message: str = Field(
-        description="Why the place could not be found, for the person who asked; for a place outside Great "
-        "Britain, where to look instead."
-    )
 
 
 class Organiser(Schema):
