@@ -48,7 +48,7 @@ def _context(message, event, **extra):
         "event": event,
         "event_url": site + event.get_absolute_url(),
         "my_volunteering_url": site + reverse("volunteering:my_volunteering"),
-        "organiser": event.group.name if event.group_id else _("GB Non-native Species Secretariat"),
+        "organiser": event.organiser_name,
         **extra,
     }
 

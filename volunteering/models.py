@@ -21,6 +21,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.base import GroupRowQuerySet
@@ -204,6 +205,11 @@ class Event(models.Model):
     @property
     def is_national(self):
         return self.group_id is None
+
+    @property
+    def organiser_name(self):
+        """The name of the group running the event, or NNSS's for a national event."""
+        return self.group.name if self.group_id else gettext("GB Non-native Species Secretariat")
 
     @property
     def is_unlimited(self):
@@ -541,7 +547,11 @@ class HoursLog(models.Model):
         verbose_name_plural = _("logged hours")
 
     def __str__(self):
-        return f"{self.hours} h, {self.worked_on:%d/%m/%Y} — {self.user or _('Former volunteer')}"
+        return _("%(hours)s h, %(date)s — %(person)s") % {
+            "hours": self.hours,
+            "date": f"{self.worked_on:%d/%m/%Y}",
+            "person": self.user or _("Former volunteer"),
+        }
 
 
 class Audience(models.TextChoices):
