@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from groups.api import GroupLink
 from lagportal.lib import places
 from lagportal.lib.api_schemas import CappedPages, InvalidParameters, Message, NotFound, refuse_nul
 from lagportal.lib.markdown import render_markdown
@@ -30,14 +31,9 @@ MAX_ID = 2**31 - 1
 router = Router(tags=["events"])
 
 
-class Organiser(Schema):
-    name: str
-    slug: str
-    url: str = Field(description="The group's page on the portal.")
-
-    @staticmethod
-    def resolve_url(group, context):
-        return context["request"].build_absolute_uri(group.get_absolute_url())
+# The groups API's link to a group, under the name the events document has always given it.
+class Organiser(GroupLink):
+    pass
 
 
 class MeetingPoint(Schema):
