@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import WithJsonSchema, field_validator
 
 from lagportal.lib import places
-from lagportal.lib.api_schemas import CappedPages, InvalidParameters, NotFound, refuse_nul
+from lagportal.lib.api_schemas import CappedPages, InvalidParameters, Message, NotFound, refuse_nul
 from lagportal.lib.http import Version, cached_response, version_tag
 
 from . import finder
@@ -30,13 +30,6 @@ JSON = "application/json; charset=utf-8"
 FINDER_ANSWER_SECONDS = 3600
 
 router = Router(tags=["groups"])
-
-
-class Message(Schema):
-    message: str = Field(
-        description="Why the place could not be found, for the person who asked; for a place outside Great "
-        "Britain, where to look instead."
-    )
 
 
 class GroupLink(Schema):

@@ -1,6 +1,5 @@
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -20,6 +19,7 @@ from lagportal.lib.http import Version, cached_public_page, conditional_document
 
 from . import finder, scoping, services
 from .forms import DirectoryFilterForm, FinderForm, JoinForm
+from .maps import map_settings
 from .models import CoverageSnapshot, LandArea, LocalActionGroup, Meeting, Membership
 
 GROUPS_PER_PAGE = 20
@@ -32,16 +32,6 @@ GEOJSON_PRECISION = 4  # decimal places: about 10 m, finer than the map copy (si
 
 def _public_groups():
     return LocalActionGroup.objects.active().without_geometry()
-
-
-def _map_settings():
-    """What every map needs: tiles if configured, and Great Britain's outline once it is loaded."""
-    has_land = LandArea.objects.filter(name=LandArea.GREAT_BRITAIN).exists()
-    return {
-        "map_tiles_url": settings.MAP_TILES_URL,
-        "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        "land_url": reverse("groups:land_geojson") if has_land else "",
-    }
 
 
 # --- Versions of what public pages show (lagportal.lib.http.cached_public_page) -------------------
@@ -112,7 +102,7 @@ def group_detail(request, slug):
             "latest_updates": group.updates.published()[:UPDATES_ON_GROUP_PAGE],
             # The species app's reverse relation: read by name, so groups imports nothing of species.
             "target_species": group.target_species.only("slug", "scientific_name", "common_name"),
-            **_map_settings(),
+            **map_settings(),
         },
     )
 
@@ -175,7 +165,7 @@ def coverage_map(request):
             "snapshot": CoverageSnapshot.objects.first(),
             "finder_form": FinderForm(),
             "has_illustrative": LocalActionGroup.objects.filter(is_illustrative=True).exists(),
-            **_map_settings(),
+            **map_settings(),
         },
     )
 
@@ -268,7 +258,7 @@ def find_group(request):
     return render(
         request,
         "groups/finder.html",
-        {"form": form, "finding": finding, **_start_a_group(), **_map_settings()},
+        {"form": form, "finding": finding, **_start_a_group(), **map_settings()},
     )
 
 

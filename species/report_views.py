@@ -1,18 +1,16 @@
 """Reporting a sighting, following it, and a signed-in recorder's own sightings."""
 
 from allauth.core import ratelimit
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from groups.models import LandArea
+from groups.maps import map_settings
 
 from . import gridref, services
 from .forms import SightingReportForm
@@ -22,16 +20,6 @@ SIGHTINGS_PER_PAGE = 20
 LOOKUP_RESULTS = 10
 # The place on the status page and in "My sightings": a 1 km square, whatever was given.
 STATUS_PLACE_SIZE = 1000
-
-
-def _map_settings():
-    """Tiles if configured, and Great Britain's outline (drawn under the map) once it is loaded."""
-    has_land = LandArea.objects.filter(name=LandArea.GREAT_BRITAIN).exists()
-    return {
-        "map_tiles_url": settings.MAP_TILES_URL,
-        "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
-        "land_url": reverse("groups:land_geojson") if has_land else "",
-    }
 
 
 def _initial(request):
@@ -89,7 +77,7 @@ def report_sighting(request):
                 ),
             )
             return redirect(sighting.get_status_url())
-    return render(request, "species/report.html", {"form": form, **_map_settings()}, status=status)
+    return render(request, "species/report.html", {"form": form, **map_settings()}, status=status)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.views import _map_settings
+from groups.maps import map_settings
 from lagportal.lib.http import DOCUMENT_SECONDS, cached_public_page, cached_response
 
 from . import open_data
@@ -160,6 +160,6 @@ def sightings_map(request):
             "ordinary_square_km": open_data.ORDINARY_SQUARE_M // 1000,
             "sensitive_square_km": open_data.SENSITIVE_SQUARE_M // 1000,
             "national_square_km": open_data.NATIONAL_SQUARE_M // 1000,
-            **_map_settings(),
+            **map_settings(),
         },
     )

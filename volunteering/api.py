@@ -6,18 +6,17 @@ else personal; drafts are not found.
 
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from groups.api import GroupLink
 from lagportal.lib import places
-from lagportal.lib.api_schemas import CappedPages, InvalidParameters, NotFound, refuse_nul
+from lagportal.lib.api_schemas import CappedPages, InvalidParameters, Message, NotFound, refuse_nul
 from lagportal.lib.markdown import render_markdown
 
-from .events_forms import near
 from .models import Event, EventKind
 
 EVENTS_PER_PAGE = 20
@@ -32,21 +31,9 @@ MAX_ID = 2**31 - 1
 router = Router(tags=["events"])
 
 
-class Message(Schema):
-    message: str = Field(
-        description="Why the place could not be found, for the person who asked; for a place outside Great "
-        "Britain, where to look instead."
-    )
-
-
-class Organiser(Schema):
-    name: str
-    slug: str
-    url: str = Field(description="The group's page on the portal.")
-
-    @staticmethod
-    def resolve_url(group, context):
-        return context["request"].build_absolute_uri(group.get_absolute_url())
+# The groups API's link to a group, under the name the events document has always given it.
+class Organiser(GroupLink):
+    pass
 
 
 class MeetingPoint(Schema):
@@ -188,11 +175,7 @@ class EventSearch(Schema):
 
 
 def _public_events():
-    return (
-        Event.objects.with_group()
-        .defer("description", "what_to_bring", "access_notes", "safety_notes")
-        .order_by("starts_at", "pk")
-    )
+    return Event.objects.for_lists().order_by("starts_at", "pk")
 
 
 class EventPage(Schema):
@@ -225,7 +208,7 @@ def list_events(request, search: Query[EventSearch], pages: Query[CappedPages.In
             place = places.place_from(search.postcode, search.lat, search.lon)
         except places.PlaceError as error:
             return Status(400, {"message": str(error)})
-        events = near(events, place.point, search.within_km)
+        events = events.near(place.point, search.within_km)
     return PAGES.paginate_queryset(events, pagination=pages, request=request)
 
 
@@ -243,17 +226,4 @@ class EventAddress(Schema):
 def event_detail(request, address: Path[EventAddress]):
     """One published event, or one cancelled after it was published (`status` says so), past or
     upcoming. Drafts are not found."""
-    species = Event._meta.get_field("target_species").related_model
-    return get_object_or_404(
-        Event.objects.public()
-        .with_group()
-        .prefetch_related(
-            Prefetch(
-                "target_species",
-                queryset=species.objects.only("slug", "scientific_name", "common_name").order_by(
-                    "scientific_name"
-                ),
-            )
-        ),
-        pk=address.id,
-    )
+    return get_object_or_404(Event.objects.public().with_group().with_target_species(), pk=address.id)

@@ -64,19 +64,18 @@ def _vevent(event, *, site_url, alarm, method=None, attendee=None):
     entry.add("summary", event.title)
     url = site_url + event.get_absolute_url()
     entry.add("url", url)
-    organiser = event.group.name if event.group_id else _("GB Non-native Species Secretariat")
-    where = event.meeting_point_note or organiser
+    where = event.meeting_point_note or event.organiser_name
     entry.add("location", where)
     entry.add("geo", (event.meeting_point.y, event.meeting_point.x))
     description = [event.description] if event.description else []  # Markdown reads as plain text
     if event.what_to_bring:
-        description.append(f"What to bring: {event.what_to_bring}")
+        description.append(_("What to bring: %(what)s") % {"what": event.what_to_bring})
     description.append(url)
     entry.add("description", "\n\n".join(description))
     cancelled = event.status == event.Status.CANCELLED or method == "CANCEL"
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if method:
-        entry.add("organizer", _organizer(organiser))
+        entry.add("organizer", _organizer(event.organiser_name))
         if attendee:
             entry.add(
                 "attendee",

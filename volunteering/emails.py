@@ -29,15 +29,7 @@ State = Signup.State
 
 def _signup(message, *states):
     signup = (
-        Signup.objects.select_related("event", "event__group", "user")
-        .defer(
-            *(
-                f"event__group__{name}"
-                for name in ("coverage", "coverage_bng", "coverage_map", "search_document")
-            )
-        )
-        .filter(pk=message.about_id)
-        .first()
+        Signup.objects.with_group("event__group").select_related("user").filter(pk=message.about_id).first()
     )
     if signup is None or signup.state not in states or signup.user_id != message.recipient_id:
         return None
@@ -56,7 +48,7 @@ def _context(message, event, **extra):
         "event": event,
         "event_url": site + event.get_absolute_url(),
         "my_volunteering_url": site + reverse("volunteering:my_volunteering"),
-        "organiser": event.group.name if event.group_id else _("GB Non-native Species Secretariat"),
+        "organiser": event.organiser_name,
         **extra,
     }
 

@@ -8,8 +8,6 @@ fields that were valid (never a 500).
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.contrib.gis.db.models.functions import Distance
-from django.contrib.gis.measure import D
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -133,14 +131,5 @@ def filter_events(events, asked):
     if asked.get("date_to"):
         events = events.filter(starts_at__lt=_start_of(asked["date_to"] + timedelta(days=1)))
     if place := asked.get("place"):
-        events = near(events, place.point, asked.get("distance") or DEFAULT_DISTANCE_KM)
+        events = events.near(place.point, asked.get("distance") or DEFAULT_DISTANCE_KM)
     return events
-
-
-def near(events, point, km):
-    """Events whose meeting point is within `km` of `point`, nearest first, with their `distance`."""
-    return (
-        events.filter(meeting_point__distance_lte=(point, D(km=km)))
-        .annotate(distance=Distance("meeting_point", point))
-        .order_by("distance", "starts_at", "pk")
-    )

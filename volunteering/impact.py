@@ -50,14 +50,8 @@ class GeographyArea(Func):
     output_field = FloatField()
 
 
-@dataclass(frozen=True)
-class EventTotals:
-    attended: int = 0
-    hours: Decimal = Decimal("0")
-    area_m2: int = 0
-    bags: int = 0
-    stems: int = 0
-    species: list = field(default_factory=list)  # common (else scientific) names, treated
+class HoursShown:
+    """How totals show their `hours` (a Decimal), in words and in the plural."""
 
     @property
     def hours_text(self):
@@ -70,13 +64,23 @@ class EventTotals:
         """A whole number choosing the plural of "hours" (1.5 hours, 1 hour)."""
         return math.ceil(self.hours) if self.hours != 1 else 1
 
+
+@dataclass(frozen=True)
+class EventTotals(HoursShown):
+    attended: int = 0
+    hours: Decimal = Decimal("0")
+    area_m2: int = 0
+    bags: int = 0
+    stems: int = 0
+    species: list = field(default_factory=list)  # common (else scientific) names, treated
+
     @property
     def is_empty(self):
         return not (self.attended or self.hours or self.area_m2 or self.bags or self.stems or self.species)
 
 
 @dataclass(frozen=True)
-class GroupTotals:
+class GroupTotals(HoursShown):
     events: int = 0
     volunteers: int = 0
     attended: int = 0
@@ -86,17 +90,6 @@ class GroupTotals:
     stems: int = 0
     species: int = 0
     year: int | None = None
-
-    @property
-    def hours_text(self):
-        """The hours as people write them: 6, 1.5, 2.25 (grouped: 1,200)."""
-        places = next(n for n in range(3) if self.hours == round(self.hours, n))
-        return formats.number_format(round(self.hours, places), decimal_pos=places, force_grouping=True)
-
-    @property
-    def hours_counter(self):
-        """A whole number choosing the plural of "hours" (1.5 hours, 1 hour)."""
-        return math.ceil(self.hours) if self.hours != 1 else 1
 
     @property
     def is_empty(self):

@@ -13,11 +13,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.base import GroupRowQuerySet
@@ -48,6 +52,30 @@ class EventQuerySet(GroupRowQuerySet):
     def national(self):
         """Events NNSS organises (the annual LAG workshop, training days): no group."""
         return self.filter(group__isnull=True)
+
+    def for_lists(self):
+        """Each with its group, and without the long texts that only the event's own page shows."""
+        return self.with_group().defer("description", "what_to_bring", "access_notes", "safety_notes")
+
+    def with_target_species(self):
+        """Prefetch the target species (their names and address only), by scientific name."""
+        species = Event._meta.get_field("target_species").related_model
+        return self.prefetch_related(
+            Prefetch(
+                "target_species",
+                queryset=species.objects.only("slug", "scientific_name", "common_name").order_by(
+                    "scientific_name"
+                ),
+            )
+        )
+
+    def near(self, point, km):
+        """Events whose meeting point is within `km` of `point`, nearest first, with their `distance`."""
+        return (
+            self.filter(meeting_point__distance_lte=(point, D(km=km)))
+            .annotate(distance=Distance("meeting_point", point))
+            .order_by("distance", "starts_at", "pk")
+        )
 
 
 class Event(models.Model):
@@ -179,6 +207,11 @@ class Event(models.Model):
         return self.group_id is None
 
     @property
+    def organiser_name(self):
+        """The name of the group running the event, or NNSS's for a national event."""
+        return self.group.name if self.group_id else gettext("GB Non-native Species Secretariat")
+
+    @property
     def is_unlimited(self):
         return self.places is None
 
@@ -210,7 +243,7 @@ class Event(models.Model):
         return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
 
 
-class SignupQuerySet(models.QuerySet):
+class SignupQuerySet(GroupRowQuerySet):
     def holding_places(self):
         return self.filter(state__in=Signup.HOLDING_PLACE)
 
@@ -223,6 +256,31 @@ class SignupQuerySet(models.QuerySet):
 
     def of(self, user):
         return self.filter(user=user)
+
+    def ahead_of(self, event_id, queued_at, pk):
+        """The sign-ups waiting before the place (`queued_at`, `pk`) in `event_id`'s waiting list;
+        each may be an OuterRef."""
+        return self.filter(event_id=event_id, state=Signup.State.WAITLISTED).filter(
+            Q(queued_at__lt=queued_at) | Q(queued_at=queued_at, pk__lt=pk)
+        )
+
+    def with_waiting_position(self):
+        """Annotate `waiting_position` (1 = next in line; None when not waiting): one correlated
+        count in the same query, however many rows."""
+        ahead = (
+            Signup.objects.ahead_of(OuterRef("event_id"), OuterRef("queued_at"), OuterRef("pk"))
+            .order_by()
+            .values("event_id")
+            .annotate(ahead=Count("pk"))
+            .values("ahead")
+        )
+        return self.annotate(
+            waiting_position=Case(
+                When(state=Signup.State.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
 
 
 class Signup(models.Model):
@@ -309,12 +367,7 @@ class Signup(models.Model):
         """1 for the first person on the waiting list; None when not waiting."""
         if self.state != self.State.WAITLISTED:
             return None
-        return (
-            Signup.objects.filter(event_id=self.event_id, state=self.State.WAITLISTED)
-            .filter(Q(queued_at__lt=self.queued_at) | Q(queued_at=self.queued_at, pk__lt=self.pk))
-            .count()
-            + 1
-        )
+        return Signup.objects.ahead_of(self.event_id, self.queued_at, self.pk).count() + 1
 
 
 class Method(models.TextChoices):
@@ -328,7 +381,7 @@ class Method(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class WorkRecordQuerySet(models.QuerySet):
+class WorkRecordQuerySet(GroupRowQuerySet):
     def follow_ups_due(self):
         """Treated sites flagged for a follow-up visit that no event has been planned for yet."""
         return self.filter(follow_up=True, follow_up_events__isnull=True)
@@ -421,7 +474,7 @@ class WorkRecordPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class HoursLogQuerySet(models.QuerySet):
+class HoursLogQuerySet(GroupRowQuerySet):
     def approved(self):
         return self.filter(status=HoursLog.Status.APPROVED)
 
@@ -494,7 +547,11 @@ class HoursLog(models.Model):
         verbose_name_plural = _("logged hours")
 
     def __str__(self):
-        return f"{self.hours} h, {self.worked_on:%d/%m/%Y} — {self.user or _('Former volunteer')}"
+        return _("%(hours)s h, %(date)s — %(person)s") % {
+            "hours": self.hours,
+            "date": f"{self.worked_on:%d/%m/%Y}",
+            "person": self.user or _("Former volunteer"),
+        }
 
 
 class Audience(models.TextChoices):

@@ -2,7 +2,7 @@
 of their private calendar, and hours they log themselves.
 
 Read-only questions about one person's rows, each answered in a fixed number of queries whatever
-the number of rows (the waiting-list positions too: one correlated count in the same query).
+the number of rows (the waiting-list positions too: SignupQuerySet.with_waiting_position).
 """
 
 from collections import defaultdict
@@ -11,12 +11,12 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import HEAVY_GROUP_FIELDS, LocalActionGroup, Membership
+from groups.models import LocalActionGroup, Membership
 
 from .models import Event, HoursLog, Signup
 
@@ -28,31 +28,6 @@ NATIONAL = _("National events (NNSS)")
 IN_CALENDAR = (State.CONFIRMED, State.OFFERED, State.ATTENDED)
 # How far back the private calendar keeps events the person went to.
 CALENDAR_PAST_DAYS = 365
-
-
-def _without_heavy_group(queryset, path):
-    return queryset.select_related(path).defer(*(f"{path}__{name}" for name in HEAVY_GROUP_FIELDS))
-
-
-def with_waiting_position(signups):
-    """Annotate `waiting_position` (1 = next in line; None when not waiting) in the same query."""
-    ahead = (
-        Signup.objects.filter(event_id=OuterRef("event_id"), state=State.WAITLISTED)
-        .filter(
-            Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("event_id")
-        .annotate(ahead=Count("pk"))
-        .values("ahead")
-    )
-    return signups.annotate(
-        waiting_position=Case(
-            When(state=State.WAITLISTED, then=Coalesce(Subquery(ahead), Value(0)) + 1),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
 
 
 @dataclass
@@ -72,14 +47,14 @@ def my_signups(user, now=None):
     places at upcoming events, waiting-list positions, and past events they came to (or whose
     register is not marked yet), newest first."""
     now = now or timezone.now()
-    rows = with_waiting_position(
-        _without_heavy_group(
-            Signup.objects.of(user)
-            .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-            .exclude(state__in=[State.CANCELLED, State.NO_SHOW]),
-            "event__group",
-        )
-    ).order_by("event__starts_at", "event_id")
+    rows = (
+        Signup.objects.of(user)
+        .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .exclude(state__in=[State.CANCELLED, State.NO_SHOW])
+        .with_waiting_position()
+        .with_group("event__group")
+        .order_by("event__starts_at", "event_id")
+    )
     mine = MySignups()
     for signup in rows:
         upcoming = signup.event.ends_at >= now
@@ -188,9 +163,9 @@ def hours_record(user):
             hours=signup.hours,
             is_event=True,
         )
-        for signup in _without_heavy_group(_attended(user), "event__group").only(
-            "hours", "event__title", "event__starts_at", "event__group__name"
-        )
+        for signup in _attended(user)
+        .with_group("event__group")
+        .only("hours", "event__title", "event__starts_at", "event__group__name")
     ]
     entries += [
         HoursEntry(
@@ -200,7 +175,8 @@ def hours_record(user):
             hours=log.hours,
             is_event=bool(log.event_id),
         )
-        for log in _without_heavy_group(_counted_logs(user), "group")
+        for log in _counted_logs(user)
+        .with_group()
         .select_related("event")
         .only("worked_on", "hours", "description", "event_id", "event__title", "group__name")
     ]
@@ -210,7 +186,7 @@ def hours_record(user):
 
 def my_hours_logs(user):
     """The hours the person logged, newest first, with their event and group."""
-    return _without_heavy_group(HoursLog.objects.filter(user=user), "group").select_related("event")
+    return HoursLog.objects.filter(user=user).with_group().select_related("event")
 
 
 # --- logging hours -------------------------------------------------------------------------------
@@ -218,11 +194,10 @@ def my_hours_logs(user):
 
 def events_to_log_hours_for(user):
     """Events of a group the person came to: the events they may log hours for."""
-    return _without_heavy_group(
-        Event.objects.filter(group__isnull=False, signups__user=user, signups__state=State.ATTENDED).order_by(
-            "-starts_at", "-pk"
-        ),
-        "group",
+    return (
+        Event.objects.filter(group__isnull=False, signups__user=user, signups__state=State.ATTENDED)
+        .with_group()
+        .order_by("-starts_at", "-pk")
     )
 
 
@@ -235,20 +210,6 @@ def groups_to_log_hours_for(user):
     )
 
 
-def log_hours(user, *, worked_on, hours, description, event=None, group=None):
-    """Record hours the person gave (an event they came to, or solo work for a group), waiting for
-    the coordinator's approval; return the log. The form has checked the event and group are theirs."""
-    return HoursLog.objects.create(
-        user=user,
-        event=event,
-        group_id=event.group_id if event is not None else group.pk,
-        worked_on=worked_on,
-        hours=hours,
-        description=description,
-        status=HoursLog.Status.PENDING,
-    )
-
-
 # --- the private calendar ------------------------------------------------------------------------
 
 
@@ -256,12 +217,13 @@ def calendar_events(user, now=None):
     """The events in the person's private calendar: those they are going to, were offered a place
     at or came to (cancelled ones included, so calendars remove them), from a year back."""
     now = now or timezone.now()
-    return _without_heavy_group(
+    return (
         Event.objects.filter(
             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
             signups__user=user,
             signups__state__in=IN_CALENDAR,
             ends_at__gte=now - timedelta(days=CALENDAR_PAST_DAYS),
-        ).order_by("starts_at", "pk"),
-        "group",
+        )
+        .with_group()
+        .order_by("starts_at", "pk")
     )

@@ -14,7 +14,6 @@ When someone deletes their account:
 
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.signals import collect_personal_data, erase_personal_data
@@ -26,12 +25,8 @@ from .models import CalendarFeed, Event, EventMessage, HoursLog, Signup, WorkRec
 STILL_TO_COME = (Signup.State.CONFIRMED, Signup.State.OFFERED, Signup.State.WAITLISTED)
 
 
-def _organiser(event):
-    return event.group.name if event.group_id else gettext("GB Non-native Species Secretariat")
-
-
 def _event(event):
-    return {"title": event.title, "organiser": _organiser(event), "starts_at": event.starts_at}
+    return {"title": event.title, "organiser": event.organiser_name, "starts_at": event.starts_at}
 
 
 @receiver(collect_personal_data, sender=User, dispatch_uid="volunteering.collect")

@@ -74,10 +74,6 @@ def _extent(record):
     return ", ".join(parts)
 
 
-def _recorder_name(event):
-    return event.group.name if event.group_id else _("GB Non-native Species Secretariat")
-
-
 def keep_species_record(record, *, by):
     """Create, update or delete the species record of the saved work record `record`, as its species
     says; return the sighting, or None when there is none to keep (no species; an event not yet
@@ -105,7 +101,7 @@ def keep_species_record(record, *, by):
         count_or_extent=_extent(record),
         note=_("%(method)s at the work party “%(event)s”.")
         % {"method": record.get_method_display(), "event": event.title},
-        recorder_name=_recorder_name(event),
+        recorder_name=event.organiser_name,
         by=by,
     )
     if record.sighting_id != sighting.pk:

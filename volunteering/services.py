@@ -123,7 +123,8 @@ def sign_up(event, user, *, acknowledged_safety):
 @transaction.atomic
 def cancel_signup(signup, *, by=None):
     """Cancel a place, an offer or a place on the waiting list; a freed place goes to the next in
-    line. `by` (when given) must be the volunteer. Cancelling twice changes nothing."""
+    line. `by` (when given) must be the volunteer. Cancelling twice changes nothing. Raises
+    SignupError, changing nothing, once the event has started."""
     event = _locked_event(signup.event_id)
     signup = _locked_signup(signup.pk)
     if by is not None and signup.user_id != by.pk:
@@ -132,6 +133,10 @@ def cancel_signup(signup, *, by=None):
         return signup
     if signup.state in (State.ATTENDED, State.NO_SHOW):
         raise SignupError(_("This event has already happened."))
+    if event.starts_at <= timezone.now():
+        raise SignupError(
+            _("%(title)s has already started: it can no longer be cancelled.") % {"title": event.title}
+        )
     held_place = signup.holds_place
     signup.state, signup.cancelled_at = State.CANCELLED, timezone.now()
     signup.offer_expires_at = None
@@ -385,6 +390,20 @@ def send_reminders(now=None):
 
 
 # --- hours ---------------------------------------------------------------------------------------
+
+
+def log_hours(user, *, worked_on, hours, description, event=None, group=None):
+    """Record hours the person gave (an event they came to, or solo work for a group), waiting for
+    the coordinator's approval; return the log. The form has checked the event and group are theirs."""
+    return HoursLog.objects.create(
+        user=user,
+        event=event,
+        group_id=event.group_id if event is not None else group.pk,
+        worked_on=worked_on,
+        hours=hours,
+        description=description,
+        status=HoursLog.Status.PENDING,
+    )
 
 
 @transaction.atomic

@@ -9,8 +9,7 @@ import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from groups.maps import map_settings
 from groups.models import LocalActionGroup
-from groups.views import _map_settings
 from lagportal.lib import mail
 from lagportal.lib.http import Version, conditional_document, version_tag
 
@@ -36,8 +35,6 @@ FEED_PAST_DAYS = 90
 # … and cancelled events this long after their cancellation, so calendars remove them.
 FEED_CANCELLED_DAYS = 30
 COORDINATE_DECIMALS = 5
-# The long texts are for the event's own page.
-LONG_TEXTS = ("description", "what_to_bring", "access_notes", "safety_notes")
 
 
 def _filtered(request, events):
@@ -55,7 +52,7 @@ def _query_without_page(request):
 
 def event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().upcoming())
-    events = events.with_group().defer(*LONG_TEXTS)
+    events = events.for_lists()
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = _query_without_page(request)
     return render(
@@ -68,14 +65,14 @@ def event_list(request):
             "distance": asked.get("distance"),
             "query_string": query,
             "map_geojson_url": reverse("volunteering:event_map") + (f"?{query}" if query else ""),
-            **_map_settings(),
+            **map_settings(),
         },
     )
 
 
 def past_event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().past())
-    events = with_achievements(events.with_group().defer(*LONG_TEXTS))
+    events = with_achievements(events.for_lists())
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -129,29 +126,19 @@ def _when(starts_at, ends_at):
 
 
 def _own_signup(event, user):
-    """The person's sign-up to `event` with `ahead` (how many wait before them), or None: one query."""
+    """The person's sign-up to `event` with its `waiting_position`, or None: one query."""
     if not user.is_authenticated:
         return None
-    ahead = (
-        Signup.objects.filter(event=OuterRef("event"), state=Signup.State.WAITLISTED)
-        .filter(
-            Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         Signup.objects.filter(event=event, user=user)
-        .annotate(ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+        .with_waiting_position()
         .only("state", "offer_expires_at", "queued_at", "event")
         .first()
     )
 
 
 def event_detail(request, pk):
-    events = with_achievements(Event.objects.public().with_group()).prefetch_related(_target_species())
+    events = with_achievements(Event.objects.public().with_group().with_target_species())
     # A draft is a 404 for everyone, coordinators included: the admin previews it.
     event = get_object_or_404(events, pk=pk)
     return render(
@@ -160,16 +147,8 @@ def event_detail(request, pk):
         {
             "event": event,
             "signup": _own_signup(event, request.user),
-            **_map_settings(),
+            **map_settings(),
         },
-    )
-
-
-def _target_species():
-    species = Event._meta.get_field("target_species").related_model
-    return Prefetch(
-        "target_species",
-        queryset=species.objects.only("slug", "scientific_name", "common_name").order_by("scientific_name"),
     )
 
 

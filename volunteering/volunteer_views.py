@@ -105,11 +105,6 @@ def cancel_signup(request, pk):
     if signup.state == State.CANCELLED:
         messages.info(request, _("You had already cancelled your sign-up to %(title)s.") % {"title": title})
         return redirect("volunteering:my_volunteering")
-    if signup.event.starts_at <= timezone.now():
-        messages.error(
-            request, _("%(title)s has already started: it can no longer be cancelled.") % {"title": title}
-        )
-        return redirect("volunteering:my_volunteering")
     was_waiting = signup.state == State.WAITLISTED
     try:
         services.cancel_signup(signup, by=request.user)
@@ -206,7 +201,7 @@ def hours_record(request):
 def log_hours(request):
     form = LogHoursForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        personal.log_hours(
+        services.log_hours(
             request.user,
             event=form.cleaned_data["event"],
             group=form.cleaned_data["group"],

@@ -31,6 +31,15 @@ class RateLimited(Schema):
     detail: str = Field(description="Why the request was refused, for the person using the app.")
 
 
+# The 400 of an operation that looks a place up (lagportal.lib.places): no docstring, which the
+# OpenAPI document would show.
+class Message(Schema):
+    message: str = Field(
+        description="Why the place could not be found, for the person who asked; for a place outside Great "
+        "Britain, where to look instead."
+    )
+
+
 class InvalidParameter(Schema):
     """A parameter that is not valid."""
 

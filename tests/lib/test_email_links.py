@@ -258,7 +258,8 @@ def volunteering_scenario(kind):
 
     from volunteering import emails as volunteering_emails
     from volunteering import services as volunteering
-    from volunteering.models import Audience, EventMessage
+    from volunteering.messaging import send_event_message
+    from volunteering.models import Audience
 
     from ..volunteering.factories import EventFactory, VolunteerFactory
 
@@ -274,10 +275,8 @@ def volunteering_scenario(kind):
     first = volunteering.sign_up(event, ann, acknowledged_safety=True)
     if kind in (volunteering_emails.SIGNUP_CONFIRMED, volunteering_emails.EVENT_MESSAGE):
         if kind == volunteering_emails.EVENT_MESSAGE:
-            sent = EventMessage.objects.create(
-                event=event, audience=Audience.CONFIRMED, subject="Parking", body="Park by the church."
-            )
-            mail.queue(volunteering_emails.EVENT_MESSAGE, to=ann, about=sent, person=ann)
+            coordinator = UserFactory(email="cora@example.org")
+            send_event_message(event, Audience.CONFIRMED, "Parking", "Park by the church.", by=coordinator)
         return ann
     if kind == volunteering_emails.REMINDER:
         volunteering.send_reminders()

@@ -307,6 +307,19 @@ def test_leaving_the_waiting_list_frees_no_place_and_emails_nobody(sending):
     assert to(sent) == []
 
 
+def test_once_the_event_has_started_nobody_can_cancel_a_place_or_leave_the_waiting_list(sending):
+    event, (ann, ben, cat), (a, b, c) = full_event_with_queue()
+    starts = timezone.now() - timedelta(minutes=30)
+    Event.objects.filter(pk=event.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=3))
+    with sending() as sent:
+        for signup, person in ((a, ann), (b, ben)):
+            with pytest.raises(services.SignupError, match="no longer be cancelled"):
+                services.cancel_signup(signup, by=person)
+    assert (reload(a).state, reload(b).state) == (State.CONFIRMED, State.WAITLISTED)
+    assert reload(event).places_taken == 1
+    assert to(sent) == []
+
+
 def test_a_place_freed_less_than_six_hours_before_the_start_goes_straight_to_the_next(sending):
     event, (ann, ben, cat), (a, b, c) = full_event_with_queue(starts_at=timezone.now() + timedelta(hours=3))
     with sending() as sent:

@@ -14,7 +14,6 @@ from leaflet.admin import LeafletGeoAdminMixin
 
 from groups.admin import GroupFilter
 from groups.coverage import GREAT_BRITAIN_AND_SEAS
-from groups.models.base import HEAVY_GROUP_FIELDS
 from groups.scoping import GroupScopedAdmin, GroupScopedModelAdmin
 from lagportal.lib.gisforms import DrawnGeometryAdmin
 from lagportal.lib.workspace import BadLookupsRefusedMixin
@@ -85,10 +84,7 @@ class WorkRecordAdmin(
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .select_related("event__group", "species", "recorded_by")
-            .defer(*(f"event__group__{name}" for name in HEAVY_GROUP_FIELDS))
+            super().get_queryset(request).with_group("event__group").select_related("species", "recorded_by")
         )
 
     def save_model(self, request, obj, form, change):
@@ -152,12 +148,7 @@ class HoursLogAdmin(BadLookupsRefusedMixin, GroupScopedModelAdmin):
     actions = ["approve_hours", "reject_hours"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("user", "event", "group", "decided_by")
-            .defer(*(f"group__{name}" for name in HEAVY_GROUP_FIELDS))
-        )
+        return super().get_queryset(request).with_group().select_related("user", "event", "decided_by")
 
     def has_add_permission(self, request):
         return False  # volunteers log their own hours
