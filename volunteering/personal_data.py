@@ -115,7 +115,10 @@ def erase_volunteering(sender, user, **kwargs):
     now = timezone.now()
     to_come = Signup.objects.filter(user=user, state__in=STILL_TO_COME, event__starts_at__gt=now)
     for signup in to_come.order_by("event__starts_at", "pk"):
-        services.cancel_signup(signup)
+        try:
+            services.cancel_signup(signup)
+        except services.SignupError:  # it started meanwhile: kept as past attendance, anonymised below
+            pass
     Signup.objects.filter(user=user, state=Signup.State.CANCELLED).delete()
     Signup.objects.filter(user=user).update(
         user=None, phone="", emergency_contact_name="", emergency_contact_phone="", contacts_erased_at=now

@@ -183,3 +183,20 @@ def test_an_event_under_way_keeps_the_persons_place_anonymised_for_the_register(
 
     signup = Signup.objects.get(event=event)
     assert signup.user is None and signup.state == Signup.State.CONFIRMED and signup.phone == ""
+
+
+def test_an_event_starting_while_the_account_is_deleted_does_not_stop_the_deletion(vera, monkeypatch):
+    """The place was to come when the deletion looked, but the event started before it was cancelled:
+    the account still goes, and the place is kept anonymised like attendance."""
+    event = EventFactory()
+    services.sign_up(event, vera, acknowledged_safety=True)
+
+    def started_meanwhile(signup, **kwargs):
+        raise services.SignupError("Balsam bash has already started: it can no longer be cancelled.")
+
+    monkeypatch.setattr(services, "cancel_signup", started_meanwhile)
+    account_services.delete_account(vera)
+
+    signup = Signup.objects.get(event=event)
+    assert signup.user is None and signup.phone == "" and signup.emergency_contact_phone == ""
+    assert not type(vera).objects.filter(pk=vera.pk).exists()
