@@ -134,7 +134,11 @@ class LogHoursForm(forms.Form):
             )
         elif not event and not group and "event" not in self.errors and "group" not in self.errors:
             self.add_error("group", _("Choose the event you came to, or the group you worked for."))
-        if event and cleaned.get("worked_on") and cleaned["worked_on"] < timezone.localtime(event.starts_at).date():
+        if (
+            event
+            and cleaned.get("worked_on")
+            and cleaned["worked_on"] < timezone.localtime(event.starts_at).date()
+        ):
             self.add_error("worked_on", _("The event took place on a later date."))
         if "worked_on" in cleaned and not cleaned["worked_on"]:
             if event:

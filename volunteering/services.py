@@ -107,7 +107,7 @@ def sign_up(event, user, *, acknowledged_safety):
     # Coming back after cancelling: a new place, with its own reminder.
     signup.cancelled_at = signup.offered_at = signup.offer_expires_at = signup.reminder_sent_at = None
     signup.hours = None
-    waiting = Signup.objects.filter(event=event, state=State.WAITLISTED).exists()
+    waiting = Signup.objects.filter(event=event, state=State.WAITLISTED, user__is_active=True).exists()
     if event.is_unlimited or (not event.is_full and not waiting):
         signup.state, signup.confirmed_at, signup.queued_at = State.CONFIRMED, now, None
         _take_place(event)
@@ -186,7 +186,8 @@ def _fill_places(event):
     while event.is_unlimited or not event.is_full:
         signup = (
             Signup.objects.select_for_update(of=("self",))
-            .filter(event=event, state=State.WAITLISTED)
+            # A deactivated account could not sign in to answer: it keeps its place in the queue.
+            .filter(event=event, state=State.WAITLISTED, user__is_active=True)
             .order_by("queued_at", "pk")
             .select_related("user")
             .first()

@@ -10,7 +10,6 @@ from decimal import Decimal
 import icalendar
 import pytest
 from django.contrib.admin import helpers
-from django.core import mail as outbox
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +30,9 @@ post = admin_helpers.post
 State = Signup.State
 
 EVIL = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
-SITE = '{"type": "Polygon", "coordinates": [[[-2.94, 54.89], [-2.93, 54.89], [-2.93, 54.895], [-2.94, 54.89]]]}'
+SITE = (
+    '{"type": "Polygon", "coordinates": [[[-2.94, 54.89], [-2.93, 54.89], [-2.93, 54.895], [-2.94, 54.89]]]}'
+)
 # Most of Great Britain, drawn as one site.
 HUGE_SITE = '{"type": "Polygon", "coordinates": [[[-6, 50], [1.7, 50], [1.7, 58], [-6, 58], [-6, 50]]]}'
 
@@ -92,7 +93,9 @@ def test_a_line_break_in_a_title_is_no_500_and_no_new_line_in_the_ics(client, gr
     lines = response.content.split(b"\r\n")
     assert not any(b"\r" in line or b"\n" in line for line in lines)
     calendar = icalendar.Calendar.from_ical(response.content)
-    assert [str(entry["summary"]) for entry in calendar.walk("VEVENT")] == [title.replace("\r\n", "\n").replace("\r", "\n")]
+    assert [str(entry["summary"]) for entry in calendar.walk("VEVENT")] == [
+        title.replace("\r\n", "\n").replace("\r", "\n")
+    ]
     assert not any(line.startswith((b"X-INJECTED", b"BEGIN:VEVENT:")) for line in lines)
 
 
@@ -119,7 +122,8 @@ def test_the_register_of_a_cancelled_event_cannot_be_marked(coordinator_client, 
     page = coordinator_client.get(admin_url("event_register", event.pk))
     assert "This event was cancelled: there is no attendance to mark." in page_text(page)
     response = coordinator_client.post(
-        admin_url("event_register", event.pk), {f"attendance_{signup.pk}": "attended", f"hours_{signup.pk}": "3"}
+        admin_url("event_register", event.pk),
+        {f"attendance_{signup.pk}": "attended", f"hours_{signup.pk}": "3"},
     )
 
     assert response.status_code == 200
@@ -153,7 +157,11 @@ def test_the_cancel_action_skips_events_that_have_taken_place(post, coordinator_
     over = past_event(group, title="Weir bash")
     coming = EventFactory(group=group, title="Bridge bash")
     signed_up(over), signed_up(coming)
-    selected = {"action": "cancel_events", helpers.ACTION_CHECKBOX_NAME: [over.pk, coming.pk], "confirm": "yes"}
+    selected = {
+        "action": "cancel_events",
+        helpers.ACTION_CHECKBOX_NAME: [over.pk, coming.pk],
+        "confirm": "yes",
+    }
 
     response = post(coordinator_client, admin_url("event_changelist"), selected, follow=True)
 
@@ -220,7 +228,9 @@ def test_a_site_the_size_of_a_country_is_refused_even_with_an_area_typed(coordin
 def test_a_small_site_with_an_area_typed_keeps_the_typed_area(coordinator_client, group):
     event = past_event(group)
 
-    response = coordinator_client.post(admin_url("workrecord_add"), work_record_form(event, area=SITE, area_m2="500"))
+    response = coordinator_client.post(
+        admin_url("workrecord_add"), work_record_form(event, area=SITE, area_m2="500")
+    )
 
     assert response.status_code == 302
     assert WorkRecord.objects.get().area_m2 == 500
@@ -243,7 +253,8 @@ def test_hours_dated_centuries_ago_are_a_form_error(vera_came, day):
     client, event = vera_came
 
     response = client.post(
-        reverse("volunteering:log_hours"), {"event": event.pk, "worked_on": day, "hours": "2", "description": "Pulling"}
+        reverse("volunteering:log_hours"),
+        {"event": event.pk, "worked_on": day, "hours": "2", "description": "Pulling"},
     )
 
     assert response.status_code == 200
@@ -263,3 +274,108 @@ def test_hours_for_an_event_dated_before_it_are_a_form_error(vera_came):
     assert response.status_code == 200
     assert response.context["form"].errors["worked_on"] == ["The event took place on a later date."]
     assert not HoursLog.objects.exists()
+
+
+# --- Deactivated accounts -------------------------------------------------------------------------
+
+
+def test_a_deactivated_account_is_sent_no_reminder(django_capture_on_commit_callbacks, mailoutbox):
+    event = EventFactory(starts_at=timezone.now() + timedelta(hours=12))
+    person = VolunteerFactory()
+    services.sign_up(event, person, acknowledged_safety=True)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_reminders()
+        services.cancel_event(event)
+
+    assert mailoutbox == []
+
+
+def test_a_deactivated_account_on_the_waiting_list_is_passed_over_for_the_place(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    # It could not sign in to accept: the place sat unanswered for a day.
+    event = EventFactory(places=1)
+    holder, disabled, next_one = VolunteerFactory(), VolunteerFactory(), VolunteerFactory()
+    first = services.sign_up(event, holder, acknowledged_safety=True)
+    services.sign_up(event, disabled, acknowledged_safety=True)
+    services.sign_up(event, next_one, acknowledged_safety=True)
+    disabled.is_active = False
+    disabled.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_signup(first, by=holder)
+
+    states = dict(Signup.objects.filter(event=event).values_list("user_id", "state"))
+    assert states[disabled.pk] == State.WAITLISTED and states[next_one.pk] == State.OFFERED
+    assert [message.to for message in mailoutbox] == [[next_one.email]]
+
+
+def test_a_free_place_is_not_kept_behind_a_deactivated_account_on_the_waiting_list():
+    event = EventFactory(places=1)
+    holder, disabled = VolunteerFactory(), VolunteerFactory()
+    first = services.sign_up(event, holder, acknowledged_safety=True)
+    services.sign_up(event, disabled, acknowledged_safety=True)
+    disabled.is_active = False
+    disabled.save(update_fields=["is_active"])
+    services.cancel_signup(first, by=holder)
+
+    newcomer = services.sign_up(event, VolunteerFactory(), acknowledged_safety=True)
+
+    assert newcomer.state == State.CONFIRMED
+
+
+# --- What held up ---------------------------------------------------------------------------------
+# Tried without finding a fault (kept here so that it stays so): another group's event, register,
+# message page, CSV, work record, follow-up link and hours log by crafted id or POST (404, or the
+# choice refused); the group or status of an event changed by a crafted POST; autocomplete of events
+# and work records; places 0, -1, 10^12, NaN; meeting points out of range, NaN, 1e999, in France, in
+# another SRID; hours NaN, 1e999, -1, 25 on the register; the CSV for 0001-01-01 to 9999-12-31; the
+# events list, map and API with NaN, 1e999, huge pages and distances, NUL bytes and long postcodes;
+# POST-only routes asked with GET; HTML, scripts and formulas in titles, names, notes and messages.
+
+
+def test_html_scripts_and_formulas_come_out_inert_everywhere(
+    client, coordinator_client, group, post, django_capture_on_commit_callbacks, mailoutbox
+):
+    event = EventFactory(
+        group=group,
+        title="=HYPERLINK(1)" + EVIL,
+        meeting_point_note=EVIL,
+        description="[click](javascript:alert(3)) " + EVIL,
+        safety_notes=EVIL,
+        what_to_bring=EVIL,
+        access_notes=EVIL,
+    )
+    person = VolunteerFactory(full_name="=cmd|' /C calc'!A0" + EVIL)
+    pages = [
+        reverse("volunteering:event_detail", args=[event.pk]),
+        reverse("volunteering:event_list"),
+        admin_url("event_changelist"),
+    ]
+    for url in pages:
+        body = coordinator_client.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body, url
+    assert "javascript:" not in client.get(pages[0]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_up(event, person, acknowledged_safety=True)
+    post(
+        coordinator_client,
+        admin_url("event_message", event.pk),
+        {"audience": "confirmed", "subject": EVIL, "body": EVIL},
+    )
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        html_body = message.alternatives[0][0]
+        assert "<script>alert" not in html_body and "javascript:" not in html_body
+
+    held = past_event(group, title="=1+1" + EVIL)
+    services.mark_attendance(signed_up(held, person), attended=True)
+    period = {"group": group.pk, "date_from": "2000-01-01", "date_to": "2100-12-31"}
+    rows = coordinator_client.get(admin_url("event_export"), period).content.decode("utf-8-sig").splitlines()
+    assert all(not cell.startswith(("=", '"=')) for row in rows for cell in row.split(","))
+    assert (
+        "<script>alert" not in coordinator_client.get(admin_url("event_register", held.pk)).content.decode()
+    )
