@@ -104,7 +104,8 @@ def calendar(events, *, site_url, name=None, method=None, alarm=False, attendee=
     if method:
         cal.add("method", method)
     if name:
-        cal.add("x-wr-calname", name)
+        # An X- property is written as given: a line break in a title would end the line (RFC 5545).
+        cal.add("x-wr-calname", " ".join(name.split()))
     cal.add("x-wr-timezone", "Europe/London")
     cal.add_component(_london())
     for event in events:

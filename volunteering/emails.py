@@ -33,12 +33,17 @@ def _signup(message, *states):
     )
     if signup is None or signup.state not in states or signup.user_id != message.recipient_id:
         return None
+    if not signup.user.is_active:
+        return None  # a deactivated account is sent nothing
     if signup.event.status != Event.Status.PUBLISHED:
         return None
     return signup
 
 
 def _event(message):
+    """The event the message is about; None when it is gone or the recipient's account is deactivated."""
+    if message.recipient_id is not None and not message.recipient.is_active:
+        return None
     return Event.objects.with_group().filter(pk=message.about_id).first()
 
 

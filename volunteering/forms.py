@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from . import personal
+from .models import EARLIEST_YEAR
 
 
 class SignupForm(forms.Form):
@@ -118,6 +119,10 @@ class LogHoursForm(forms.Form):
         worked_on = self.cleaned_data["worked_on"]
         if worked_on and worked_on > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
+        if worked_on and worked_on.year < EARLIEST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a date from %(year)d on: check the year.") % {"year": EARLIEST_YEAR}
+            )
         return worked_on
 
     def clean(self):
@@ -129,6 +134,12 @@ class LogHoursForm(forms.Form):
             )
         elif not event and not group and "event" not in self.errors and "group" not in self.errors:
             self.add_error("group", _("Choose the event you came to, or the group you worked for."))
+        if (
+            event
+            and cleaned.get("worked_on")
+            and cleaned["worked_on"] < timezone.localtime(event.starts_at).date()
+        ):
+            self.add_error("worked_on", _("The event took place on a later date."))
         if "worked_on" in cleaned and not cleaned["worked_on"]:
             if event:
                 cleaned["worked_on"] = timezone.localtime(event.starts_at).date()

@@ -35,6 +35,10 @@ class EventKind(models.TextChoices):
     AWARENESS = "awareness", _("Awareness event")
 
 
+# The years an event may be in.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
 class EventQuerySet(GroupRowQuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -190,6 +194,16 @@ class Event(models.Model):
         return reverse("volunteering:event_detail", args=[self.pk])
 
     def clean(self):
+        # Beyond these years a date is a typing mistake (and year 1 leaves no room for an offer's
+        # deadline before the start).
+        wrong = {
+            name: _("Choose a date between %(first)d and %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            for name in ("starts_at", "ends_at")
+            if getattr(self, name) and not EARLIEST_YEAR <= getattr(self, name).year <= LATEST_YEAR
+        }
+        if wrong:
+            raise ValidationError(wrong)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The event must end after it starts.")})
         if self.places is not None and self.pk and self.places < self.places_taken:

@@ -107,7 +107,7 @@ def sign_up(event, user, *, acknowledged_safety):
     # Coming back after cancelling: a new place, with its own reminder.
     signup.cancelled_at = signup.offered_at = signup.offer_expires_at = signup.reminder_sent_at = None
     signup.hours = None
-    waiting = Signup.objects.filter(event=event, state=State.WAITLISTED).exists()
+    waiting = Signup.objects.filter(event=event, state=State.WAITLISTED, user__is_active=True).exists()
     if event.is_unlimited or (not event.is_full and not waiting):
         signup.state, signup.confirmed_at, signup.queued_at = State.CONFIRMED, now, None
         _take_place(event)
@@ -191,7 +191,8 @@ def _fill_places(event):
     while event.is_unlimited or not event.is_full:
         signup = (
             Signup.objects.select_for_update(of=("self",))
-            .filter(event=event, state=State.WAITLISTED)
+            # A deactivated account could not sign in to answer: it keeps its place in the queue.
+            .filter(event=event, state=State.WAITLISTED, user__is_active=True)
             .order_by("queued_at", "pk")
             .select_related("user")
             .first()
@@ -259,10 +260,14 @@ def publish_event(event, *, by=None):
 @transaction.atomic
 def cancel_event(event, *, by=None):
     """Cancel `event` and email everyone with a place, an offer or a place on the waiting list.
-    Their sign-ups are kept as they were (the calendars then send METHOD:CANCEL). Twice is harmless."""
+    Their sign-ups are kept as they were (the calendars then send METHOD:CANCEL). Twice is harmless.
+    Raises SignupError, changing nothing, for an event that has ended."""
     event = _locked_event(event.pk)
     if event.status == Event.Status.CANCELLED:
         return event
+    if event.is_past:
+        # Telling people after the day would be wrong, and its attendance would leave the totals.
+        raise SignupError(_("This event has already taken place: it cannot be cancelled."))
     was_published = event.status == Event.Status.PUBLISHED
     event.status, event.cancelled_at = Event.Status.CANCELLED, timezone.now()
     event.sequence += 1
@@ -342,13 +347,16 @@ def save_event(event, *, by=None, changed_fields=()):
 @transaction.atomic
 def mark_attendance(signup, *, attended, hours=None, by=None):
     """Mark that someone with a place came (with their hours, by default the event's length) or did
-    not. Raises SignupError for someone who had no place, or before the event has started."""
+    not. Raises SignupError for someone who had no place, before the event has started, or when it
+    was cancelled (its hours would count for the person and not for the group)."""
     event = _locked_event(signup.event_id)
     signup = _locked_signup(signup.pk)
     if signup.state not in (State.CONFIRMED, State.ATTENDED, State.NO_SHOW):
         raise SignupError(_("Only people with a place can be marked as attended or not."))
     if event.starts_at > timezone.now():
         raise SignupError(_("Attendance can be marked once the event has started."))
+    if event.status == Event.Status.CANCELLED:
+        raise SignupError(_("This event was cancelled: there is no attendance to mark."))
     if attended:
         signup.state = State.ATTENDED
         signup.hours = hours if hours is not None else (signup.hours or event.length_hours)

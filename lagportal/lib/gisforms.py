@@ -21,6 +21,7 @@ class DrawnGeometryField(gis_forms.GeometryField):
 
     default_error_messages = {
         "outside": _("Put it inside %(area)s: that spot is outside it."),
+        "empty": _("The map's drawing is empty. Draw it again."),
     }
 
     def __init__(self, *, bounds=None, bounds_name=None, **kwargs):
@@ -44,6 +45,8 @@ class DrawnGeometryField(gis_forms.GeometryField):
 
     def clean(self, value):
         geometry = super().clean(value)
+        if geometry is not None and geometry.empty:  # no extent to check, nothing to store
+            raise ValidationError(self.error_messages["empty"], code="empty")
         if geometry is not None and self.bounds:
             west, south, east, north = self.bounds
             xmin, ymin, xmax, ymax = geometry.extent
@@ -55,11 +58,13 @@ class DrawnGeometryField(gis_forms.GeometryField):
 
     def bound_data(self, data, initial):
         """The posted drawing to show again, or the stored one if the drawing can't be read (the
-        widget would otherwise hand it to GDAL again)."""
+        widget would otherwise hand it to GDAL again, which cannot read an empty one either)."""
         if isinstance(data, str) and data.strip():
             try:
-                read_geojson(data)
+                collection = read_geojson(data)
             except GeometryFileError:
+                return initial
+            if not len(collection) or any(geometry.empty for geometry in collection):
                 return initial
         return data
 

@@ -271,7 +271,7 @@ class EventAdmin(
         pages = [(gettext("Register (print it, mark who came)"), self._url("register", event))]
         if self.has_change_permission(request, event):
             pages.append((gettext("Message the event's people"), self._url("message", event)))
-            if event.status != Event.Status.CANCELLED:
+            if event.status != Event.Status.CANCELLED and not event.is_past:
                 pages.append((gettext("Cancel this event"), self._url("cancel", event)))
         return pages
 
@@ -356,7 +356,13 @@ class EventAdmin(
     def _cancel(self, request, event):
         was_published = event.status == Event.Status.PUBLISHED
         count = self._with_people_counts([event])[0].people_count
-        services.cancel_event(event, by=request.user)
+        try:
+            services.cancel_event(event, by=request.user)
+        except services.SignupError as error:
+            self.message_user(
+                request, gettext("“%(event)s”: %(error)s") % {"event": event, "error": error}, messages.ERROR
+            )
+            return
         if was_published:
             message = ngettext(
                 "“%(event)s” is cancelled; %(count)d person signed up or waiting is being emailed.",
@@ -415,9 +421,15 @@ class EventAdmin(
         )
         data = request.POST if request.method == "POST" else None
         form = RegisterForm(data, event=event, signups=signups)
-        may_mark = event.starts_at <= timezone.now() and self.has_change_permission(request, event)
+        if event.is_cancelled:
+            why_not = gettext("This event was cancelled: there is no attendance to mark.")
+        elif event.starts_at > timezone.now():
+            why_not = gettext("Attendance can be marked once the event has started.")
+        else:
+            why_not = None
+        may_mark = why_not is None and self.has_change_permission(request, event)
         if data is not None and not may_mark:
-            form.add_error(None, gettext("Attendance can be marked once the event has started."))
+            form.add_error(None, why_not)
         elif data is not None and form.is_valid() and self._mark(request, form):
             return HttpResponseRedirect(self._url("register", event))
         waiting = event.signups.filter(state=State.WAITLISTED).count()
@@ -428,6 +440,7 @@ class EventAdmin(
             event=event,
             form=form,
             may_mark=may_mark,
+            why_not=why_not,
             starts=uk_time(event.starts_at),
             ends=uk_time(event.ends_at),
             waiting=waiting,
@@ -504,7 +517,7 @@ class EventAdmin(
         if event.status == Event.Status.CANCELLED:
             self.message_user(request, gettext("“%(event)s” is cancelled already.") % {"event": event})
             return HttpResponseRedirect(self._url("change", event))
-        if request.method == "POST":
+        if request.method == "POST" or event.is_past:
             self._cancel(request, event)
             return HttpResponseRedirect(self._url("change", event))
         return self._page(

@@ -169,12 +169,14 @@ class WorkRecordForm(forms.ModelForm):
         if area is not None and not area.valid:
             self.add_error("area", _("The drawn area crosses itself: draw it again."))
             return cleaned
-        if area is not None and cleaned.get("area_m2") is None and "area_m2" not in self.errors:
-            measured = area_in_square_metres(area)
-            if measured > 100_000_000:
-                self.add_error("area", _("The drawn area is larger than 100 km²: draw the site treated."))
-            else:
-                cleaned["area_m2"] = measured
+        if area is None:
+            return cleaned
+        # Checked whether or not an area is typed: the drawing places the species record.
+        measured = area_in_square_metres(area)
+        if measured > 100_000_000:
+            self.add_error("area", _("The drawn area is larger than 100 km²: draw the site treated."))
+        elif cleaned.get("area_m2") is None and "area_m2" not in self.errors:
+            cleaned["area_m2"] = measured
         return cleaned
 
 
