@@ -122,7 +122,13 @@ def test_a_volunteers_pages_have_no_serious_accessibility_violations(
     )
     # My volunteering with every list: a place, a waiting list, an offer, a past event, the hours.
     page.goto("/volunteering/me/")
-    for heading in ("Places offered to you", "Coming up", "Waiting lists", "Events you came to", "Your hours"):
+    for heading in (
+        "Places offered to you",
+        "Coming up",
+        "Waiting lists",
+        "Events you came to",
+        "Your hours",
+    ):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.get_by_role("table", name="Hours per group")).to_contain_text("Eden Balsam Bashers")
 

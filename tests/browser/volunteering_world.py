@@ -42,9 +42,9 @@ def days_from_now(days, hour=10):
     return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def event(group, title, *, days, hours=3, near=(0.0, 0.0), **fields):
-    """A published event at `group`, `days` from today, its meeting point `near` (degrees north, east)
-    of Carlisle."""
+def event(group, title, *, days, hours=3, near=(0.0, 0.0), at=CARLISLE, **fields):
+    """A published event of `group` (None: a national one), `days` from today, its meeting point `near`
+    (degrees north, east) `at` (latitude, longitude: Carlisle unless said)."""
     starts = days_from_now(days)
     fields.setdefault("safety_notes", SAFETY)
     return EventFactory(
@@ -52,7 +52,7 @@ def event(group, title, *, days, hours=3, near=(0.0, 0.0), **fields):
         title=title,
         starts_at=starts,
         ends_at=starts + timedelta(hours=hours),
-        meeting_point=Point(CARLISLE[1] + near[1], CARLISLE[0] + near[0], srid=4326),
+        meeting_point=Point(at[1] + near[1], at[0] + near[0], srid=4326),
         **fields,
     )
 
@@ -72,7 +72,9 @@ def volunteers(*names):
 def drawn_area(latitude, longitude):
     """About 70 m by 45 m of riverbank around the point, as a coordinator draws it on the map."""
     dx, dy = 0.0005, 0.0002
-    ring = [(longitude + x, latitude + y) for x, y in ((-dx, -dy), (dx, -dy), (dx, dy), (-dx, dy), (-dx, -dy))]
+    ring = [
+        (longitude + x, latitude + y) for x, y in ((-dx, -dy), (dx, -dy), (dx, dy), (-dx, dy), (-dx, -dy))
+    ]
     return MultiPolygon(Polygon(ring), srid=4326)
 
 
