@@ -41,6 +41,8 @@ def check_pages(page, pages):
         assert response.ok, f"{path} answered {response.status}"
         for each in page.locator("[data-map]").all():
             expect(each).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))
+        for each in page.locator("[data-admin-map]").all():  # the admin's maps, once their outline is in
+            expect(each).to_have_attribute("data-land", "drawn")
         problems += page_problems(page, text)
     return problems
 
@@ -75,14 +77,23 @@ def test_the_public_events_pages_have_no_serious_accessibility_violations(browse
             (f"/events/?postcode={POSTCODE}&distance=10", "within 10 km of CA3 9AA"),
             ("/events/?postcode=ZZ99&kind=survey", "We don't know the postcode area ZZ99"),
             ("/events/?group=national", "National LAG workshop"),
-            ("/events/past/", "Balsam pull at Rickerby Park"),
+            ("/events/past/", "14 bags filled"),
             (f"/events/{world['open'].pk}/", "10 places left"),
             (f"/events/{world['full'].pk}/", "Full — waiting list open"),
             (f"/events/{world['cancelled'].pk}/", "This event has been cancelled."),
-            (f"/events/{world['past'].pk}/", "Balsam pull at Rickerby Park"),
+            (f"/events/{world['past'].pk}/", "What was achieved"),
             (f"/events/{world['national'].pk}/", "No limit on places"),
         ],
     )
+    # The past event's page says what was achieved.
+    page.goto(f"/events/{world['past'].pk}/")
+    for achieved in (
+        "2 people came",
+        "450 m² treated",
+        "14 bags filled",
+        "Species treated: Himalayan balsam",
+    ):
+        expect(page.get_by_text(achieved)).to_be_visible()
     assert not problems, "\n\n".join(problems)
 
 
@@ -152,7 +163,7 @@ def test_the_admin_pages_a_coordinator_uses_for_events_have_no_serious_accessibi
     problems = check_pages(
         page,
         [
-            ("/admin/", "Balsam bash at Low Bridge"),
+            ("/admin/", "Eden Balsam Bashers: Balsam bash at Low Bridge"),
             ("/admin/volunteering/event/", "Knotweed survey on the Petteril"),
             ("/admin/volunteering/event/?when=past", "Balsam pull at Rickerby Park"),
             (f"/admin/volunteering/event/{open_event.pk}/change/", "Balsam bash at Low Bridge"),
@@ -172,6 +183,15 @@ def test_the_admin_pages_a_coordinator_uses_for_events_have_no_serious_accessibi
             (f"/admin/volunteering/eventmessage/{world['message'].pk}/change/", "fourteen bags"),
         ],
     )
+    # The home page's volunteering panels, with something in each.
+    page.goto("/admin/")
+    for panel, item in [
+        ("Events coming up", "Knotweed survey on the Petteril"),
+        ("Hours waiting for approval", "Vera Volunteer: 2.50 h for Eden Balsam Bashers"),
+        ("Follow-up sites due", "treated at Balsam pull at Rickerby Park"),
+    ]:
+        section = page.locator(".workspace-section").filter(has=page.get_by_role("heading", name=panel))
+        expect(section).to_contain_text(item)
     # The message form sent with nothing filled in: its errors.
     page.goto(f"/admin/volunteering/event/{open_event.pk}/message/")
     page.get_by_role("button", name=re.compile("^Send")).click()
