@@ -50,14 +50,18 @@ class GeographyArea(Func):
     output_field = FloatField()
 
 
+def hours_text(hours):
+    """Hours (a Decimal) as people write them: 6, 1.5, 2.25 (grouped: 1,200)."""
+    places = next(n for n in range(3) if hours == round(hours, n))
+    return formats.number_format(round(hours, places), decimal_pos=places, force_grouping=True)
+
+
 class HoursShown:
     """How totals show their `hours` (a Decimal), in words and in the plural."""
 
     @property
     def hours_text(self):
-        """The hours as people write them: 6, 1.5, 2.25 (grouped: 1,200)."""
-        places = next(n for n in range(3) if self.hours == round(self.hours, n))
-        return formats.number_format(round(self.hours, places), decimal_pos=places, force_grouping=True)
+        return hours_text(self.hours)
 
     @property
     def hours_counter(self):

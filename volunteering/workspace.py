@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from groups import scoping
 from lagportal.lib.workspace import HOME_ITEMS, Item, Section, home_section
 
+from .impact import hours_text
 from .models import Event, HoursLog, Signup, WorkRecord
 
 
@@ -153,7 +154,7 @@ def hours_waiting(request):
             _("%(person)s: %(hours)s h for %(group)s")
             % {
                 "person": log.user.get_full_name() if log.user else _("Former volunteer"),
-                "hours": formats.number_format(log.hours),
+                "hours": hours_text(log.hours),
                 "group": log.group.name,
             },
             url=reverse("admin:volunteering_hourslog_change", args=[log.pk]),
