@@ -382,7 +382,7 @@ def test_the_home_page_lists_the_coordinators_events_registers_hours_and_follow_
     assert "places taken: 1 of 10; waiting: 1" in text
     assert "Registers to complete" in text and "Eden Balsam Bashers: Bridge bash" in text
     assert f'href="{admin_url("event_register", unmarked.pk)}"' in response.content.decode()
-    assert "Hattie Hours: 2.50 h for Eden Balsam Bashers" in text
+    assert "Hattie Hours: 2.5 h for Eden Balsam Bashers" in text
     assert "Follow-up sites due" in text and "Cut, treated at Mill bash" in text
     assert f'href="{admin_url("event_add")}?planned_from={due.pk}"' in response.content.decode()
     assert "Tweed bash" not in text and "Otto Other" not in text
