@@ -177,7 +177,14 @@ class Event(models.Model):
         ordering = ["starts_at", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["status", "ends_at"], name="event_status_ends")]
+        indexes = [
+            models.Index(fields=["status", "ends_at"], name="event_status_ends"),
+            # Past events newest first, and a group's totals per year (see docs/benchmarks.md).
+            models.Index(fields=["status", "starts_at", "id"], name="event_status_starts"),
+            models.Index(fields=["group", "status", "starts_at"], name="event_group_status_starts"),
+            # The admin's list, oldest first by default.
+            models.Index(fields=["starts_at", "id"], name="event_starts"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
             # The capacity rule, in the database: no write may take more places than there are.
@@ -557,6 +564,8 @@ class HoursLog(models.Model):
 
     class Meta:
         ordering = ["-worked_on", "-pk"]
+        # A group's approved solo hours per year (its totals).
+        indexes = [models.Index(fields=["group", "status", "worked_on"], name="hourslog_group_status_worked")]
         verbose_name = _("logged hours")
         verbose_name_plural = _("logged hours")
 

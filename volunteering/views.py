@@ -72,8 +72,11 @@ def event_list(request):
 
 def past_event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().past())
-    events = with_achievements(events.for_lists())
+    events = events.for_lists()
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # The totals of the page's events only: annotated on the whole list, PostgreSQL computes them
+    # for every row the OFFSET skips too (8,000 events' totals for page 400). Still one query.
+    page.object_list = with_achievements(events.filter(pk__in=page.object_list.values("pk")))
     return render(
         request,
         "volunteering/event_list_past.html",

@@ -7,7 +7,9 @@ the median p99 latency and the ratio to the bare view (`/robots.txt`: no templat
 Absolute numbers depend on the machine; the ratios are what to compare between runs.
 
 `python -m tests.bench.run species` measures the species pages instead (with the bare view again),
-on the data of `python -m tests.bench.species_data` (1M sightings): see docs/benchmarks.md.
+on the data of `python -m tests.bench.species_data` (1M sightings); `python -m tests.bench.run
+volunteering` the events pages, on the data of `python -m tests.bench.volunteering_data` (20,000
+events, 300,000 sign-ups): see docs/benchmarks.md.
 """
 
 import os
@@ -79,12 +81,62 @@ SPECIES_CASES = [
         {"Cookie": "COORDINATOR"},
     ),
 ]
-# Who the session cookies above sign in (the demo's people).
+# On the data of `python -m tests.bench.volunteering_data` (20,000 events, 300,000 sign-ups);
+# {open}, {past} and {group} are found in the database when the run starts (see `volunteering_places`).
+VOLUNTEERING_CASES = [
+    ("bare view (robots.txt)", "/robots.txt", {}),
+    ("events list", "/events/", {}),
+    ("events near CA1 1AA (25 km), with distance", "/events/?postcode=CA1+1AA&distance=25", {}),
+    ("events map GeoJSON", "/events/map.geojson", {}),
+    ("events map GeoJSON near CA1 1AA", "/events/map.geojson?postcode=CA1+1AA&distance=25", {}),
+    ("past events", "/events/past/", {}),
+    ("event page, open (full, waiting list)", "/events/{open}/", {}),
+    ("event page, past, with achievements", "/events/{past}/", {}),
+    ("event .ics", "/events/{open}/calendar.ics", {}),
+    ("event .ics, revalidation (304)", "/events/{open}/calendar.ics", {"If-None-Match": None}),
+    ("group feed (.ics)", "/events/group/{group}.ics", {}),
+    ("group feed, revalidation (304)", "/events/group/{group}.ics", {"If-None-Match": None}),
+    ("API events near CA1 1AA", "/api/events?postcode=CA1+1AA", {}),
+    ("API events", "/api/events", {}),
+    ("group page (events and totals)", "/groups/{group}/", {}),
+    ("group page, signed in (not cached)", "/groups/{group}/", {"Cookie": "BUSY_VOLUNTEER"}),
+    ("event page, signed in", "/events/{open}/", {"Cookie": "BUSY_VOLUNTEER"}),
+    ("My volunteering (438 sign-ups)", "/volunteering/me/", {"Cookie": "BUSY_VOLUNTEER"}),
+    ("My hours record", "/volunteering/me/hours/", {"Cookie": "BUSY_VOLUNTEER"}),
+]
+# Who the session cookies above sign in (the demo's people; the busiest of the bench volunteers).
 PEOPLE = {
     "SIGNED_IN": "volunteer@demo.lagportal.localhost",
     "STAFF": "staff@demo.lagportal.localhost",
     "COORDINATOR": "coordinator@demo.lagportal.localhost",
+    "BUSY_VOLUNTEER": "volunteer-0@volunteering.bench.lagportal.localhost",
 }
+
+
+def volunteering_places():
+    """The events and group the volunteering cases are measured on, found in a separate process:
+    the bench's 100-place event (upcoming, full, with a waiting list), the past published event with
+    the most people and work records, and the group of the first."""
+    script = (
+        "from django.db import connection;"
+        "c = connection.cursor();"
+        'c.execute("SELECT e.id, g.slug FROM volunteering_event e JOIN groups_localactiongroup g'
+        " ON g.id = e.group_id WHERE e.title = 'Bench: the big balsam bash'\");"
+        "open_, group = c.fetchone();"
+        "c.execute(\"SELECT e.id FROM volunteering_event e WHERE e.status = 'published' AND e.ends_at < now()"
+        " AND e.group_id IS NOT NULL ORDER BY (SELECT count(*) FROM volunteering_workrecord w"
+        ' WHERE w.event_id = e.id) DESC, e.places_taken DESC LIMIT 1");'
+        "print(open_, c.fetchone()[0], group)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    open_, past, group = result.stdout.split()[-3:]
+    return {"open": open_, "past": past, "group": group}
 
 
 def signed_in_cookie(email="volunteer@demo.lagportal.localhost"):
@@ -152,7 +204,7 @@ def gunicorn(**env):
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),
             "lagportal.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -174,7 +226,11 @@ def gunicorn(**env):
 
 
 def main():
-    cases = SPECIES_CASES if sys.argv[1:] == ["species"] else CASES
+    which = sys.argv[1:]
+    cases = {("species",): SPECIES_CASES, ("volunteering",): VOLUNTEERING_CASES}.get(tuple(which), CASES)
+    if which == ["volunteering"]:
+        found = volunteering_places()
+        cases = [(label, path.format(**found), headers) for label, path, headers in cases]
     cookies = {}
     with gunicorn() as (base, _server):
         results = []
