@@ -187,7 +187,7 @@ def test_the_admin_pages_a_coordinator_uses_for_events_have_no_serious_accessibi
     page.goto("/admin/")
     for panel, item in [
         ("Events coming up", "Knotweed survey on the Petteril"),
-        ("Hours waiting for approval", "Vera Volunteer: 2.50 h for Eden Balsam Bashers"),
+        ("Hours waiting for approval", "Vera Volunteer: 2.5 h for Eden Balsam Bashers"),
         ("Follow-up sites due", "treated at Balsam pull at Rickerby Park"),
     ]:
         section = page.locator(".workspace-section").filter(has=page.get_by_role("heading", name=panel))
