@@ -37,3 +37,13 @@ class VolunteeringConfig(AppConfig):
         scoping.register(WorkRecordPhoto, "work_record__event__group")
         scoping.register(HoursLog, "group")
         scoping.register(EventMessage, "event__group")
+
+        # Cached pages and feeds follow an event's `updated_at`: a sign-up or a work record saved
+        # or deleted, however (services, admin, a bulk delete), changes it.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import touch_event
+
+        for model in (Signup, WorkRecord):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(touch_event, sender=model, dispatch_uid=f"volunteering.{model.__name__}.{name}")

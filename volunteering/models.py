@@ -53,6 +53,11 @@ class EventQuerySet(GroupRowQuerySet):
     def past(self):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk")
 
+    def touch(self):
+        """Mark these events changed (`updated_at`): what their pages, feeds and their group's totals
+        show depends on their sign-ups and work records too, and cached pages follow `updated_at`."""
+        return self.update(updated_at=timezone.now())
+
     def national(self):
         """Events NNSS organises (the annual LAG workshop, training days): no group."""
         return self.filter(group__isnull=True)
@@ -650,3 +655,8 @@ def offer_deadline(event, now=None):
         now + timedelta(hours=settings.VOLUNTEERING_OFFER_HOURS),
         event.starts_at - timedelta(hours=settings.VOLUNTEERING_OFFER_CUTOFF_HOURS),
     )
+
+
+def touch_event(sender, instance, **kwargs):
+    """Receiver (post_save, post_delete of a sign-up or a work record): its event changed too."""
+    Event.objects.filter(pk=instance.event_id).touch()

@@ -423,9 +423,11 @@ def decide_hours(log, *, approve, by, note=""):
     log.decided_by, log.decided_at, log.decision_note = by, timezone.now(), note.strip()
     log.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve and log.event_id and log.user_id:
-        Signup.objects.filter(event_id=log.event_id, user_id=log.user_id, state=State.ATTENDED).update(
-            hours=log.hours
-        )
+        changed = Signup.objects.filter(
+            event_id=log.event_id, user_id=log.user_id, state=State.ATTENDED
+        ).update(hours=log.hours)
+        if changed:
+            Event.objects.filter(pk=log.event_id).touch()
     return log
 
 

@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from groups.maps import map_settings
 from groups.models import LocalActionGroup
 from lagportal.lib import mail
-from lagportal.lib.http import Version, conditional_document, version_tag
+from lagportal.lib.http import Version, cached_public_page, conditional_document, version_tag
 
 from . import calendars
 from .events_forms import EventFilterForm, filter_events
@@ -50,6 +51,46 @@ def _query_without_page(request):
     return query.urlencode()
 
 
+# --- Versions of what the pages show (lagportal.lib.http.cached_public_page) ----------------------
+# A sign-up or a work record saved or deleted marks its event changed (Event.updated_at), so an
+# event's `updated_at` covers its places and what it achieved. "Upcoming" and "past" move with the
+# clock: the cache keeps a page for a minute at most. Written as SQL: they run on every request.
+
+LIST_PARAMS = ("group", "kind", "date_from", "date_to", "postcode", "distance", "lat", "lon", "page")
+
+
+def _all_events_version(request, *args, **kwargs):
+    """The lists and the map change with any event, and with the groups' names."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*), max(updated_at),
+                   (SELECT max(updated_at) FROM {LocalActionGroup._meta.db_table})
+            FROM {Event._meta.db_table}
+            """
+        )
+        return Version(version_tag(*cursor.fetchone()))
+
+
+def _one_event_version(request, pk, *args, **kwargs):
+    """An event's page changes with the event and its group; None (the view's 404) for a draft."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT e.updated_at, e.status, g.updated_at
+            FROM {Event._meta.db_table} e LEFT JOIN {LocalActionGroup._meta.db_table} g ON g.id = e.group_id
+            WHERE e.id = %s AND e.status IN (%s, %s)
+            """,
+            [pk, Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        )
+        row = cursor.fetchone()
+    return Version(version_tag(pk, *row)) if row else None
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+@cached_public_page(_all_events_version, params=LIST_PARAMS)
 def event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().upcoming())
     events = events.for_lists()
@@ -70,6 +111,7 @@ def event_list(request):
     )
 
 
+@cached_public_page(_all_events_version, params=LIST_PARAMS)
 def past_event_list(request):
     form, asked, events = _filtered(request, Event.objects.published().past())
     events = events.for_lists()
@@ -90,6 +132,7 @@ def past_event_list(request):
     )
 
 
+@cached_public_page(_all_events_version, params=LIST_PARAMS)
 def event_map(request):
     """The events of the list (with the same filters) as GeoJSON points, for its map."""
     _form, _asked, events = _filtered(request, Event.objects.published().upcoming())
@@ -140,6 +183,7 @@ def _own_signup(event, user):
     )
 
 
+@cached_public_page(_one_event_version)
 def event_detail(request, pk):
     events = with_achievements(Event.objects.public().with_group().with_target_species())
     # A draft is a 404 for everyone, coordinators included: the admin previews it.

@@ -137,23 +137,21 @@ class LocalActionGroupManager(models.Manager):
     def page_state(self, slug):
         """When the active group `slug`, and its meetings, action rows and updates (how many, and
         when one last changed) were changed, which species it targets (and when one last
-        changed), and what its volunteering's totals are made of (its events, their sign-ups and
-        work records, the hours logged for it); None when no active group has that slug."""
+        changed), its events (how many, and when one last changed: the volunteering app marks an
+        event changed whenever one of its sign-ups or work records is, so the group's totals follow
+        it) and the hours logged for it; None when no active group has that slug."""
         # The target species are the species app's (a reverse many-to-many), the events and hours
         # the volunteering app's: their tables are read from the relations, so this module imports
         # nothing of those apps.
         targets = self.model._meta.get_field("target_species")
         through, species = targets.through._meta, targets.related_model._meta
-        event_model = self.model._meta.get_field("events").related_model
-        events = event_model._meta
-        signups = event_model._meta.get_field("signups").related_model._meta
-        records = event_model._meta.get_field("work_records").related_model._meta
+        events = self.model._meta.get_field("events").related_model._meta
         logs = self.model._meta.get_field("hours_logs").related_model._meta
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT g.updated_at, m.n, m.changed, a.n, a.changed, u.n, u.changed, t.ids, t.changed,
-                       e.n, e.changed, s.n, s.changed, w.n, w.made, h.n, h.changed, h.hours
+                       e.n, e.changed, h.n, h.changed, h.hours
                 FROM groups_localactiongroup g,
                     LATERAL (SELECT count(*) n, max(updated_at) changed FROM groups_meeting
                              WHERE group_id = g.id) m,
@@ -166,15 +164,6 @@ class LocalActionGroupManager(models.Manager):
                              WHERE ts.localactiongroup_id = g.id) t,
                     LATERAL (SELECT count(*) n, max(updated_at) changed FROM {events.db_table}
                              WHERE group_id = g.id) e,
-                    LATERAL (SELECT count(*) n, max(su.updated_at) changed FROM {signups.db_table} su
-                             JOIN {events.db_table} ev ON ev.id = su.event_id WHERE ev.group_id = g.id) s,
-                    -- A work record has no time of change: what its totals are made of stands for it.
-                    LATERAL (SELECT count(*) n,
-                                    md5(string_agg(concat_ws(':', wr.id, wr.species_id, wr.method, wr.area_m2,
-                                                             wr.bags, wr.stems, ST_Area(wr.area)),
-                                                   ',' ORDER BY wr.id)) made
-                             FROM {records.db_table} wr JOIN {events.db_table} ev ON ev.id = wr.event_id
-                             WHERE ev.group_id = g.id) w,
                     LATERAL (SELECT count(*) n, max(decided_at) changed,
                                     sum(hours) FILTER (WHERE status = 'approved') hours
                              FROM {logs.db_table} WHERE group_id = g.id) h

@@ -233,7 +233,7 @@ def test_the_map_takes_bad_filters_as_the_list_does(client, eden):
 def test_the_map_costs_the_same_queries_however_many_events(client, rows, django_assert_max_num_queries):
     for _ in range(rows):
         EventFactory()
-    with django_assert_max_num_queries(2):  # the groups to choose from, the events
+    with django_assert_max_num_queries(3):  # the version of the cached page, the groups to choose from, the events
         client.get(MAP)
 
 
@@ -279,7 +279,8 @@ def test_past_events_cost_the_same_queries_however_many(client, rows, django_ass
     species = SpeciesFactory()
     for _ in range(rows):
         _achieved(_past_event(), species)
-    with django_assert_max_num_queries(4):  # the groups to choose from, the count, the page, the records
+    # the cached page's version, the groups to choose from, the count, the page, the records
+    with django_assert_max_num_queries(5):
         page = _text(client.get(PAST))
     assert "3 people came" in page
 
@@ -497,3 +498,33 @@ def test_the_group_page_s_events_cost_one_query_however_many(
     with django_assert_max_num_queries(9):  # the group page's seven, its totals and its upcoming events
         page = _text(client.get(eden.get_absolute_url()))
     assert page.count("Balsam bash") == min(rows, 5)
+
+
+# --- Cached for signed-out visitors ---------------------------------------------------------------
+
+
+def test_signed_out_visitors_see_places_taken_at_once_though_the_pages_are_cached(
+    client, django_assert_max_num_queries
+):
+    """The list and the event's page are cached for signed-out visitors, and a sign-up (or a
+    cancellation) on the same minute shows on them at once: it marks the event changed."""
+    event = EventFactory(places=3, title="Cached balsam bash")
+    url = event.get_absolute_url()
+    assert "3 places left" in _text(client.get(url)) and "3 places left" in _text(client.get(LIST))
+    with django_assert_max_num_queries(1):  # the version: the page itself comes from the cache
+        assert "3 places left" in _text(client.get(url))
+
+    signup = services.sign_up(event, VolunteerFactory(), acknowledged_safety=True)
+    assert "2 places left" in _text(client.get(url)) and "2 places left" in _text(client.get(LIST))
+    services.cancel_signup(signup)
+    assert "3 places left" in _text(client.get(url)) and "3 places left" in _text(client.get(LIST))
+
+
+def test_a_signed_in_visitor_never_gets_the_cached_page(client, volunteer):
+    event = EventFactory(places=3)
+    client.get(event.get_absolute_url())  # cached for signed-out visitors
+    services.sign_up(event, VolunteerFactory(phone="01632 960001"), acknowledged_safety=True)
+    client.force_login(volunteer)
+    response = client.get(event.get_absolute_url())
+    assert "2 places left" in _text(response)
+    assert "private" in response["Cache-Control"] or "no-cache" in response.get("Cache-Control", "")
