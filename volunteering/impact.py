@@ -8,6 +8,8 @@ Each total is one aggregate query, whatever the number of events, sign-ups and r
 - area: the m² typed in, else the area of the polygon drawn (on the spheroid);
 - species treated: different species dealt with by any method but "survey only".
 Only published events that have ended count as held: drafts and cancelled events achieved nothing.
+Great Britain's totals (for NNSS staff) add up every group's and NNSS's national events, this year
+and last (UK time), in one query.
 """
 
 import dataclasses
@@ -18,6 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -100,12 +103,16 @@ class GroupTotals(HoursShown):
         return not (self.events or self.hours or self.volunteers)
 
 
+def _aggregated(queryset, expression):
+    """`queryset` reduced to one value, `expression` (an aggregate) over all its rows."""
+    return (
+        queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(total=expression).values("total")
+    )
+
+
 def _scalar(queryset, expression, output_field):
     """A subquery giving one aggregate of `queryset` (already tied to the outer row by OuterRef)."""
-    return Subquery(
-        queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(total=expression).values("total"),
-        output_field=output_field,
-    )
+    return Subquery(_aggregated(queryset, expression), output_field=output_field)
 
 
 def _attended():
@@ -308,3 +315,80 @@ def group_totals(group):
 def group_totals_by_year(group):
     """`group`'s totals for each year it did something, newest first (see group_summary)."""
     return group_summary(group)[1]
+
+
+# --- Great Britain's --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalTotals(HoursShown):
+    """What volunteering achieved across Great Britain in `year` (UK time): every group's events and
+    NNSS's national ones."""
+
+    year: int
+    events: int = 0
+    groups: int = 0  # groups that held at least one event
+    attended: int = 0  # sign-ups marked attended
+    hours: Decimal = Decimal("0")
+    area_m2: int = 0
+    bags: int = 0
+    species: int = 0
+
+
+def _of_great_britain(year):
+    """The rows Great Britain's totals of `year` (UK time) add up, by what each column adds."""
+    held = {
+        "event__status": Event.Status.PUBLISHED,
+        "event__ends_at__lt": timezone.now(),
+        "event__starts_at__year": year,
+    }
+    events = held_events().filter(starts_at__year=year)
+    attended = _attended().filter(**held)
+    records = WorkRecord.objects.filter(**held)
+    # Approved hours for an event are already on its sign-up (services.decide_hours): solo work only.
+    solo = HoursLog.objects.approved().filter(event__isnull=True, worked_on__year=year)
+    return {
+        "events": _aggregated(events, Count("pk")),
+        "groups": _aggregated(events, Count("group", distinct=True)),
+        "attended": _aggregated(attended, Count("pk")),
+        "hours": _aggregated(attended, Sum("hours")),
+        "solo": _aggregated(solo, Sum("hours")),
+        "area": _aggregated(records, Sum(_area())),
+        "bags": _aggregated(records, Sum("bags")),
+        "species": _aggregated(_treating().filter(**held), Count("species", distinct=True)),
+    }
+
+
+def _one_row(columns):
+    """The values of `columns` (name → a queryset giving one value) read in one query. It selects
+    from no table (`SELECT (…) AS name, …`): a row carried by a table would be missing while the
+    table is empty. An aggregate of no rows is NULL here, read as nothing."""
+    selects, params = [], []
+    for name, queryset in columns.items():
+        sql, query_params = queryset.query.sql_with_params()
+        selects.append(f"({sql}) AS {connection.ops.quote_name(name)}")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def national_totals(*years):
+    """Great Britain's totals (NationalTotals) of each of `years` (UK time), in that order: one query."""
+    columns = {}
+    for year in years:
+        columns.update({f"y{year}_{name}": values for name, values in _of_great_britain(year).items()})
+    row = {name: value or 0 for name, value in _one_row(columns).items()}
+    return [
+        NationalTotals(
+            year=year,
+            events=row[f"y{year}_events"],
+            groups=row[f"y{year}_groups"],
+            attended=row[f"y{year}_attended"],
+            hours=Decimal(row[f"y{year}_hours"]) + Decimal(row[f"y{year}_solo"]),
+            area_m2=round(row[f"y{year}_area"]),
+            bags=row[f"y{year}_bags"],
+            species=row[f"y{year}_species"],
+        )
+        for year in years
+    ]

@@ -1,6 +1,7 @@
 """What volunteering adds to the admin's home page: the events coming up (places taken, waiting),
 the registers still to complete, the hours waiting for approval and the treated sites due a
-follow-up visit. For coordinators, their groups; for NNSS staff, every group and national events.
+follow-up visit. For coordinators, their groups; for NNSS staff, every group and national events,
+and what volunteering achieved across Great Britain this year and last (one more query).
 
 Three queries in all, however many there are (the two event sections share one): the rows listed carry the count of all of them (a
 window over the whole set, counted before the LIMIT). Imported by volunteering.admin.
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from groups import scoping
 from lagportal.lib.workspace import HOME_ITEMS, Item, Section, home_section
 
-from .impact import hours_text
+from .impact import hours_text, national_totals
 from .models import Event, HoursLog, Signup, WorkRecord
 
 
@@ -216,4 +217,48 @@ def follow_ups_due(request):
         total,
         more_url=reverse("admin:volunteering_workrecord_changelist") + "?" + urlencode({"follow_up": "due"}),
         empty=_("No treated site is due a follow-up visit."),
+    )
+
+
+def _number(value):
+    return formats.number_format(value, force_grouping=True)
+
+
+@home_section(order=49)
+def volunteering_across_great_britain(request):
+    """This year's and last year's national figures (UK time), for NNSS staff only."""
+    if not scoping.manages_all_groups(request.user) or not _may_view(request, Event):
+        return None
+    year = timezone.localdate().year
+    this, last = national_totals(year, year - 1)
+    figures = [
+        (_("Events held"), _number, "events"),
+        (_("Groups that held one"), _number, "groups"),
+        (_("People who came (attended sign-ups)"), _number, "attended"),
+        (_("Volunteer hours (at events, and solo hours approved)"), hours_text, "hours"),
+        (_("Area treated (m²)"), _number, "area_m2"),
+        (_("Bags filled"), _number, "bags"),
+        (_("Species treated"), _number, "species"),
+    ]
+    past_events = reverse("admin:volunteering_event_changelist") + "?" + urlencode({"when": "past"})
+    items = [
+        Item(
+            _("%(figure)s: %(this)s in %(year)d so far, %(last)s in %(last_year)d")
+            % {
+                "figure": figure,
+                "this": shown(getattr(this, name)),
+                "year": this.year,
+                "last": shown(getattr(last, name)),
+                "last_year": last.year,
+            },
+            url=past_events if name == "events" else None,
+        )
+        for figure, shown, name in figures
+    ]
+    return Section(
+        _("Volunteering across Great Britain"),
+        items,
+        len(items),
+        more_url=reverse("admin:volunteering_event_export"),
+        more_text=_("Download a group's attendance and hours (CSV)"),
     )
