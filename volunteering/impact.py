@@ -32,6 +32,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -103,16 +104,17 @@ class GroupTotals(HoursShown):
         return not (self.events or self.hours or self.volunteers)
 
 
-def _aggregated(queryset, expression):
-    """`queryset` reduced to one value, `expression` (an aggregate) over all its rows."""
+def _aggregated_row(queryset, **aggregates):
+    """`queryset` reduced to one row of `aggregates` over all its rows (no GROUP BY: a row even
+    when there are no rows to add up)."""
     return (
-        queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(total=expression).values("total")
+        queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(**aggregates).values(*aggregates)
     )
 
 
 def _scalar(queryset, expression, output_field):
     """A subquery giving one aggregate of `queryset` (already tied to the outer row by OuterRef)."""
-    return Subquery(_aggregated(queryset, expression), output_field=output_field)
+    return Subquery(_aggregated_row(queryset, total=expression), output_field=output_field)
 
 
 def _attended():
@@ -335,50 +337,76 @@ class NationalTotals(HoursShown):
     species: int = 0
 
 
-def _of_great_britain(year):
-    """The rows Great Britain's totals of `year` (UK time) add up, by what each column adds."""
+def _of_great_britain(years):
+    """The aggregates Great Britain's totals of `years` add up (`y2025_events`…): one queryset per
+    table, each one row over that table's rows of those years (UK time), a FILTER for each year."""
+    now, first, last = timezone.now(), min(years), max(years)
     held = {
         "event__status": Event.Status.PUBLISHED,
-        "event__ends_at__lt": timezone.now(),
-        "event__starts_at__year": year,
+        "event__ends_at__lt": now,
+        "event__starts_at__year__gte": first,
+        "event__starts_at__year__lte": last,
     }
-    events = held_events().filter(starts_at__year=year)
-    attended = _attended().filter(**held)
-    records = WorkRecord.objects.filter(**held)
+
+    def of(year, when="event__starts_at"):
+        return Q(**{f"{when}__year": year})
+
+    def each_year(**aggregates):
+        return {f"y{year}_{name}": function(year) for year in years for name, function in aggregates.items()}
+
+    events = held_events().filter(starts_at__year__gte=first, starts_at__year__lte=last)
     # Approved hours for an event are already on its sign-up (services.decide_hours): solo work only.
-    solo = HoursLog.objects.approved().filter(event__isnull=True, worked_on__year=year)
-    return {
-        "events": _aggregated(events, Count("pk")),
-        "groups": _aggregated(events, Count("group", distinct=True)),
-        "attended": _aggregated(attended, Count("pk")),
-        "hours": _aggregated(attended, Sum("hours")),
-        "solo": _aggregated(solo, Sum("hours")),
-        "area": _aggregated(records, Sum(_area())),
-        "bags": _aggregated(records, Sum("bags")),
-        "species": _aggregated(_treating().filter(**held), Count("species", distinct=True)),
-    }
+    solo = HoursLog.objects.approved().filter(
+        event__isnull=True, worked_on__year__gte=first, worked_on__year__lte=last
+    )
+    return [
+        _aggregated_row(
+            events,
+            **each_year(
+                events=lambda year: Count("pk", filter=of(year, "starts_at")),
+                groups=lambda year: Count("group", distinct=True, filter=of(year, "starts_at")),
+            ),
+        ),
+        _aggregated_row(
+            _attended().filter(**held),
+            **each_year(
+                attended=lambda year: Count("pk", filter=of(year)),
+                hours=lambda year: Sum("hours", filter=of(year)),
+            ),
+        ),
+        _aggregated_row(solo, **each_year(solo=lambda year: Sum("hours", filter=of(year, "worked_on")))),
+        _aggregated_row(
+            WorkRecord.objects.filter(**held),
+            **each_year(
+                area=lambda year: Sum(_area(), filter=of(year)),
+                bags=lambda year: Sum("bags", filter=of(year)),
+            ),
+        ),
+        _aggregated_row(
+            _treating().filter(**held),
+            **each_year(species=lambda year: Count("species", distinct=True, filter=of(year))),
+        ),
+    ]
 
 
-def _one_row(columns):
-    """The values of `columns` (name → a queryset giving one value) read in one query. It selects
-    from no table (`SELECT (…) AS name, …`): a row carried by a table would be missing while the
-    table is empty. An aggregate of no rows is NULL here, read as nothing."""
-    selects, params = [], []
-    for name, queryset in columns.items():
+def _one_row(querysets):
+    """The columns of `querysets` (each one row, as _aggregated_row makes) side by side, read in one
+    query: `SELECT * FROM (…) AS t0, (…) AS t1…`. A sum of no rows is NULL here, read as nothing."""
+    tables, params = [], []
+    for index, queryset in enumerate(querysets):
         sql, query_params = queryset.query.sql_with_params()
-        selects.append(f"({sql}) AS {connection.ops.quote_name(name)}")
+        tables.append(f"({sql}) AS t{index}")
         params.extend(query_params)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(selects)}", params)
-        return dict(zip(columns, cursor.fetchone(), strict=True))
+        cursor.execute(f"SELECT * FROM {', '.join(tables)}", params)
+        row = cursor.fetchone()
+        return {column.name: value or 0 for column, value in zip(cursor.description, row, strict=True)}
 
 
 def national_totals(*years):
-    """Great Britain's totals (NationalTotals) of each of `years` (UK time), in that order: one query."""
-    columns = {}
-    for year in years:
-        columns.update({f"y{year}_{name}": values for name, values in _of_great_britain(year).items()})
-    row = {name: value or 0 for name, value in _one_row(columns).items()}
+    """Great Britain's totals (NationalTotals) of each of `years` (UK time), in that order: one query
+    (a pass over each table for all the years)."""
+    row = _one_row(_of_great_britain(years))
     return [
         NationalTotals(
             year=year,

@@ -202,6 +202,21 @@ def test_the_admin_pages_a_coordinator_uses_for_events_have_no_serious_accessibi
     assert not problems, "\n\n".join(problems)
 
 
+def test_the_admin_home_nnss_staff_see_with_great_britains_figures_has_no_serious_violations(
+    browser_page, live_server, world, nnss_staff
+):
+    page = browser_page
+    sign_in_as(page.context, live_server, nnss_staff)
+
+    problems = check_pages(page, [("/admin/", "Volunteering across Great Britain")])
+
+    section = page.locator(".workspace-section").filter(
+        has=page.get_by_role("heading", name="Volunteering across Great Britain")
+    )
+    expect(section.get_by_role("link", name=re.compile("^Events held: "))).to_be_visible()
+    assert not problems, "\n\n".join(problems)
+
+
 def test_signing_up_and_cancelling_work_with_the_keyboard_alone(
     chromium, live_server, world, other_volunteer
 ):
