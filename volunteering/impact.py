@@ -391,7 +391,8 @@ def _of_great_britain(years):
 
 def _one_row(querysets):
     """The columns of `querysets` (each one row, as _aggregated_row makes) side by side, read in one
-    query: `SELECT * FROM (…) AS t0, (…) AS t1…`. A sum of no rows is NULL here, read as nothing."""
+    query: `SELECT * FROM (…) AS t0, (…) AS t1…` (the ORM selects from one table). Each is an aggregate
+    without GROUP BY, so one row even of an empty table; a sum of no rows is NULL, read as nothing."""
     tables, params = [], []
     for index, queryset in enumerate(querysets):
         sql, query_params = queryset.query.sql_with_params()
