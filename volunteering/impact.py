@@ -337,7 +337,11 @@ def summary_cache_key(group, state):
 def cached_group_summary(group):
     """`group_summary(group)` from the cache while what it is made of (summary_state) is unchanged:
     one small query, plus group_summary's own when the totals changed (or were not kept)."""
-    key = summary_cache_key(group, summary_state(group))
+    state = summary_state(group)
+    held, approved_hours = state[2], state[5]
+    if not held and approved_hours is None:  # nothing held, no hours approved: nothing to add up
+        return GroupTotals(), []
+    key = summary_cache_key(group, state)
     summary = cache.get(key)
     if summary is None:
         summary = group_summary(group)

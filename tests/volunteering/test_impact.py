@@ -360,3 +360,13 @@ def test_a_new_held_event_and_one_just_ended_show_at_once(signed_in_page, group)
     # The clock moves on: the event ends, nothing about it is saved.
     Event.objects.filter(pk=running.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
     assert "3 events held" in signed_in_page()
+
+
+def test_a_group_with_nothing_held_nor_approved_costs_one_small_query(group, django_assert_num_queries):
+    EventFactory(group=group)  # still to come
+    HoursLog.objects.create(
+        user=VolunteerFactory(), group=group, worked_on=datetime.date.today(), hours=4, description="Pending"
+    )
+
+    with django_assert_num_queries(1):
+        assert impact.cached_group_summary(group) == (impact.GroupTotals(), [])
