@@ -10,6 +10,9 @@ Each total is one aggregate query, whatever the number of events, sign-ups and r
 Only published events that have ended count as held: drafts and cancelled events achieved nothing.
 Great Britain's totals (for NNSS staff) add up every group's and NNSS's national events, this year
 and last (UK time), in one query.
+
+A group's page shows `cached_group_summary`: its totals kept in the cache under what they are made
+of (`summary_state`, one small query), so a signed-in visitor does not pay for them every time.
 """
 
 import dataclasses
@@ -20,6 +23,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -41,6 +45,7 @@ from django.db.models.functions import Coalesce, ExtractYear, NullIf, Round
 from django.utils import formats, timezone
 
 from groups.models import LocalActionGroup
+from lagportal.lib.http import code_version, version_tag
 
 from .models import Event, HoursLog, Method, Signup, WorkRecord
 
@@ -304,6 +309,52 @@ def group_summary(group):
         annotations.update(_group_annotations(f"y{year}_", year))
     row = LocalActionGroup.objects.filter(pk=group.pk).values("pk").annotate(**annotations).first()
     return totals, [_group_totals(row, f"y{year}_", year) for year in years]
+
+
+# A group's totals, kept this long at most: what the version does not see (an erased volunteer
+# counted once among the anonymous) is never older than this.
+SUMMARY_SECONDS = 5 * 60
+
+
+def summary_state(group):
+    """What `group`'s totals are made of, read in one small query (the same things its page cache
+    follows, LocalActionGroup.objects.page_state): its events (how many, when one last changed, as
+    the app marks an event changed whenever one of its sign-ups or work records is saved or
+    deleted, and how many are held now, so an event counts as soon as it ends) and the hours logged
+    for it (how many, the latest decision, the approved hours)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT e.n, e.changed, e.held, h.n, h.changed, h.hours
+            FROM (SELECT count(*) n, max(updated_at) changed,
+                         count(*) FILTER (WHERE status = %s AND ends_at < %s) held
+                  FROM {Event._meta.db_table} WHERE group_id = %s) e,
+                 (SELECT count(*) n, max(decided_at) changed,
+                         sum(hours) FILTER (WHERE status = %s) hours
+                  FROM {HoursLog._meta.db_table} WHERE group_id = %s) h
+            """,
+            [Event.Status.PUBLISHED, timezone.now(), group.pk, HoursLog.Status.APPROVED, group.pk],
+        )
+        return cursor.fetchone()
+
+
+def summary_cache_key(group, state):
+    return f"volunteering.group_summary:{group.pk}:{version_tag(*state, code_version())}"
+
+
+def cached_group_summary(group):
+    """`group_summary(group)` from the cache while what it is made of (summary_state) is unchanged:
+    one small query, plus group_summary's own when the totals changed (or were not kept)."""
+    state = summary_state(group)
+    held, approved_hours = state[2], state[5]
+    if not held and approved_hours is None:  # nothing held, no hours approved: nothing to add up
+        return GroupTotals(), []
+    key = summary_cache_key(group, state)
+    summary = cache.get(key)
+    if summary is None:
+        summary = group_summary(group)
+        cache.set(key, summary, SUMMARY_SECONDS)
+    return summary
 
 
 def group_totals(group):

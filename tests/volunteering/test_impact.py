@@ -237,3 +237,136 @@ def test_a_past_events_page_partial_shows_what_was_achieved(group, balsam, knotw
     assert "80 m² treated" in html and "1 bag filled" in html
     assert "Species treated: Himalayan balsam, Japanese knotweed" in html
     assert "event held" not in html
+
+
+# --- a group's totals kept in the cache (impact.cached_group_summary) -------------------------------
+
+
+def _years_of_work(group, balsam, years=3):
+    for index in range(years):
+        event = _past(group, day=datetime.date(2020 + index, 7, 1))
+        _came(event, VolunteerFactory(), Decimal("3"))
+        WorkRecord.objects.create(event=event, species=balsam, method=Method.HAND_PULLED, bags=2)
+
+
+def test_a_groups_totals_are_built_once_then_served_from_the_cache(group, balsam, django_assert_num_queries):
+    _years_of_work(group, balsam)
+
+    with django_assert_num_queries(3):  # what they are made of, then the totals and the years'
+        built = impact.cached_group_summary(group)
+    with django_assert_num_queries(1):  # what they are made of only
+        kept = impact.cached_group_summary(group)
+
+    assert kept == built == impact.group_summary(group)
+    assert kept[0].hours == Decimal("9") and [year.year for year in kept[1]] == [2022, 2021, 2020]
+    assert kept[0].hours_text == "9"  # the dataclasses came back whole from the cache
+
+
+def test_the_signed_in_group_page_takes_the_totals_from_the_cache(client, group, balsam):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _years_of_work(group, balsam)
+    client.force_login(VolunteerFactory())
+    url = reverse("groups:group_detail", args=[group.slug])
+
+    with CaptureQueriesContext(connection) as first:
+        assert "9 hours" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "9 hours" in client.get(url).content.decode()
+
+    assert len(second) == len(first) - 2
+
+
+def test_the_cache_key_differs_per_group(group):
+    other = GroupFactory()
+    state = impact.summary_state(group)
+
+    assert state == impact.summary_state(other)  # neither has anything yet
+    assert impact.summary_cache_key(group, state) != impact.summary_cache_key(other, state)
+
+
+def test_another_groups_work_does_not_show_on_this_groups_page(client, group, balsam):
+    other = GroupFactory()
+    _years_of_work(group, balsam, years=1)
+    client.force_login(VolunteerFactory())
+    assert "3 hours" in client.get(reverse("groups:group_detail", args=[group.slug])).content.decode()
+
+    page = client.get(reverse("groups:group_detail", args=[other.slug])).content.decode()
+
+    assert "What our volunteers have done" not in page
+
+
+@pytest.fixture
+def signed_in_page(client, group):
+    client.force_login(VolunteerFactory())
+    url = reverse("groups:group_detail", args=[group.slug])
+    return lambda: client.get(url).content.decode()
+
+
+def test_attendance_marked_shows_at_once_to_signed_in_visitors(signed_in_page, group):
+    from volunteering import services
+
+    event = _past(group)
+    signup = Signup.objects.create(
+        event=event, user=VolunteerFactory(), state=Signup.State.CONFIRMED, confirmed_at=event.starts_at
+    )
+    assert "1 event held" in signed_in_page() and "1 volunteer" not in signed_in_page()
+
+    services.mark_attendance(signup, attended=True, hours=Decimal("2.5"))
+
+    page = signed_in_page()
+    assert "1 volunteer" in page and "2.5 hours" in page
+
+
+def test_a_work_record_added_or_deleted_shows_at_once(signed_in_page, group, balsam):
+    event = _past(group)
+    _came(event, VolunteerFactory(), Decimal("3"))
+    assert "bags filled" not in signed_in_page()
+
+    record = WorkRecord.objects.create(event=event, species=balsam, method=Method.HAND_PULLED, bags=14)
+    assert "14 bags filled" in signed_in_page()
+
+    record.delete()
+    assert "bags filled" not in signed_in_page()
+
+
+def test_approved_hours_show_at_once(signed_in_page, group):
+    from volunteering import services
+
+    _came(_past(group), VolunteerFactory(), Decimal("3"))
+    log = services.log_hours(
+        VolunteerFactory(),
+        worked_on=datetime.date.today(),
+        hours=Decimal("1.5"),
+        description="Survey",
+        group=group,
+    )
+    assert "3 hours" in signed_in_page()  # pending: not counted
+
+    services.decide_hours(log, approve=True, by=None)
+
+    assert "4.5 hours" in signed_in_page()
+
+
+def test_a_new_held_event_and_one_just_ended_show_at_once(signed_in_page, group):
+    _came(_past(group), VolunteerFactory(), Decimal("3"))
+    running = EventFactory(group=group, starts_at=timezone.now() - timedelta(hours=1), places=None)
+    assert "1 event held" in signed_in_page()
+
+    _came(_past(group), VolunteerFactory(), Decimal("3"))
+    assert "2 events held" in signed_in_page()
+
+    # The clock moves on: the event ends, nothing about it is saved.
+    Event.objects.filter(pk=running.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+    assert "3 events held" in signed_in_page()
+
+
+def test_a_group_with_nothing_held_nor_approved_costs_one_small_query(group, django_assert_num_queries):
+    EventFactory(group=group)  # still to come
+    HoursLog.objects.create(
+        user=VolunteerFactory(), group=group, worked_on=datetime.date.today(), hours=4, description="Pending"
+    )
+
+    with django_assert_num_queries(1):
+        assert impact.cached_group_summary(group) == (impact.GroupTotals(), [])

@@ -10,8 +10,9 @@ register = template.Library()
 
 @register.inclusion_tag("volunteering/_achievements.html")
 def group_achievements(group, heading="2"):
-    """`group`'s totals, all time and per year (impact.group_summary: one query, or two)."""
-    totals, years = impact.group_summary(group)
+    """`group`'s totals, all time and per year (impact.cached_group_summary: one small query while
+    they are unchanged, else group_summary's one or two more)."""
+    totals, years = impact.cached_group_summary(group)
     return {"totals": totals, "years": years, "heading": heading}
 
 
